@@ -1,0 +1,174 @@
+"""Reads of the policies app. Access control lives here: ``*_get_for_user`` raise Http404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.http import Http404
+
+from policies.models import Clause, ExtractionRun, Fact, Policy, PolicyVersion, Prediction, Team
+
+
+def teams_for_user(*, user) -> QuerySet[Team]:
+    return Team.objects.all() if user.is_superuser else user.teams.all()
+
+
+def policy_list(*, user, query: str = "", status: str = "") -> QuerySet[Policy]:
+    """Policies the user may see, newest first, with the latest version and run status."""
+    latest_version = PolicyVersion.objects.filter(policy=OuterRef("pk")).order_by("-number")
+    latest_run = ExtractionRun.objects.filter(version__policy=OuterRef("pk")).order_by(
+        "-created_at", "-id"
+    )
+    policies = (
+        Policy.objects.visible_to(user)
+        .select_related("team")
+        .annotate(
+            latest_version_number=Subquery(latest_version.values("number")[:1]),
+            latest_version_id=Subquery(latest_version.values("pk")[:1]),
+            run_status=Subquery(latest_run.values("status")[:1]),
+        )
+    )
+    if query:
+        policies = policies.filter(name__icontains=query) | policies.filter(vendor__icontains=query)
+    if status:
+        policies = policies.filter(run_status=status)
+    return policies.order_by("-updated_at", "-id")
+
+
+def policy_get_for_user(*, user, policy_id: int) -> Policy:
+    try:
+        return Policy.objects.visible_to(user).select_related("team").get(pk=policy_id)
+    except Policy.DoesNotExist as exc:
+        raise Http404("No such policy.") from exc
+
+
+def version_get_for_user(*, user, version_id: int) -> PolicyVersion:
+    try:
+        return (
+            PolicyVersion.objects.filter(policy__in=Policy.objects.visible_to(user))
+            .select_related("policy", "policy__team")
+            .defer("original")
+            .get(pk=version_id)
+        )
+    except PolicyVersion.DoesNotExist as exc:
+        raise Http404("No such policy version.") from exc
+
+
+def run_get_for_user(*, user, run_id: int) -> ExtractionRun:
+    try:
+        return ExtractionRun.objects.select_related("version__policy").get(
+            pk=run_id, version__policy__in=Policy.objects.visible_to(user)
+        )
+    except ExtractionRun.DoesNotExist as exc:
+        raise Http404("No such run.") from exc
+
+
+def versions_of(*, policy: Policy) -> QuerySet[PolicyVersion]:
+    return policy.versions.defer("original", "text", "blocks").order_by("-number")
+
+
+def latest_run(*, version: PolicyVersion) -> ExtractionRun | None:
+    return version.runs.order_by("-created_at", "-id").first()
+
+
+def category_slug(label: str) -> str:
+    """CSS-safe name of a category: "Do Not Track" -> "do-not-track"."""
+    return "-".join("".join(ch if ch.isalnum() else " " for ch in label.lower()).split())
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    label: str
+    confidence: float
+    slug: str
+
+
+@dataclass(frozen=True)
+class ClauseView:
+    """A clause ready to render: its text sliced once from the version text."""
+
+    clause: Clause
+    text: str
+    categories: list[CategoryView]
+
+    @property
+    def primary_slug(self) -> str:
+        return self.categories[0].slug if self.categories else ""
+
+
+@dataclass(frozen=True)
+class SectionView:
+    heading: str
+    level: int
+    heading_path: list[str]
+    clauses: list[ClauseView]
+
+
+def version_sections(*, version: PolicyVersion, category: str = "") -> list[SectionView]:
+    """The version's clauses grouped under their sections, in order (three queries)."""
+    clauses = (
+        Clause.objects.filter(version=version)
+        .select_related("section")
+        .prefetch_related(Prefetch("predictions", queryset=Prediction.objects.order_by("-confidence")))
+        .order_by("order")
+    )
+    if category:
+        clauses = clauses.filter(predictions__label=category)
+    grouped: list[SectionView] = []
+    text = version.text
+    for clause in clauses:
+        if not grouped or grouped[-1].heading_path != clause.section.heading_path:
+            section = clause.section
+            grouped.append(SectionView(section.heading, section.level, section.heading_path, []))
+        categories = [
+            CategoryView(p.label, p.confidence, category_slug(p.label))
+            for p in clause.predictions.all()
+        ]
+        grouped[-1].clauses.append(ClauseView(clause, clause.text_in(text), categories))
+    return grouped
+
+
+def version_facts(*, version: PolicyVersion) -> QuerySet[Fact]:
+    return version.facts.order_by("kind", "start")
+
+
+def version_export(*, version: PolicyVersion) -> dict:
+    """The version's text, clauses (with categories) and facts as plain JSON data: the
+    ``analyze --json`` entry (see docs/analyze-json.md) without the review parts."""
+    from policies.extraction import facts as fact_extraction
+    from policies.extraction.document import Fact as FactRecord
+
+    text = version.text
+    clauses = (
+        Clause.objects.filter(version=version)
+        .prefetch_related(Prefetch("predictions", queryset=Prediction.objects.order_by("-confidence")))
+        .order_by("order")
+    )
+    stored = [
+        FactRecord(f.kind, f.value, f.clause_id, f.start, f.end)
+        for f in version.facts.order_by("start", "kind")
+    ]
+    return {
+        "policy_id": version.policy_id,
+        "version_id": version.pk,
+        "title": version.title,
+        "text": text,
+        "clauses": [
+            {
+                "id": c.pk,
+                "order": c.order,
+                "start": c.start,
+                "end": c.end,
+                "kind": c.kind,
+                "heading": c.heading,
+                "text": c.text_in(text),
+                "categories": [
+                    {"label": p.label, "confidence": round(p.confidence, 4)}
+                    for p in c.predictions.all()
+                ],
+            }
+            for c in clauses
+        ],
+        "facts": fact_extraction.facts_summary(stored, text),
+    }

@@ -1,0 +1,246 @@
+"""A per-policy search index the scope detector and the check rules share.
+
+Built once per policy: clauses by id and by classifier category, facts by kind, the clauses that
+only list topics (a table of contents promises a topic; it is never evidence), and a cache of
+regex hits over the whole text so each pattern runs once per policy however many rules use it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from policies.extraction.document import HEADING, ClauseInput, Fact
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A span of the policy text that supports a verdict or a scope decision."""
+
+    clause_id: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One regex match inside one clause (absolute offsets into the policy text)."""
+
+    clause: ClauseInput
+    start: int
+    end: int
+    text: str
+
+    @property
+    def evidence(self) -> Evidence:
+        return Evidence(self.clause.id, self.start, self.end)
+
+
+def rx(pattern: str) -> re.Pattern[str]:
+    """Compile a rule pattern: case-insensitive, ``\\s`` tolerant of line breaks inside clauses."""
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def cue_pattern(cues: Iterable[str]) -> re.Pattern[str] | None:
+    """One alternation over cue phrases, matched on word boundaries where the cue has them."""
+    parts = []
+    for cue in cues:
+        cue = cue.strip()
+        if not cue:
+            continue
+        body = r"\s+".join(re.escape(word) for word in cue.split())
+        left = r"\b" if cue[0].isalnum() else ""
+        right = r"\b" if cue[-1].isalnum() else ""
+        parts.append(f"{left}{body}{right}")
+    return rx("|".join(parts)) if parts else None
+
+
+_NEGATION = re.compile(
+    r"\b(?:not|never|no|nor|neither|without|none)\b|n't\b|\bwon't\b", re.IGNORECASE
+)
+_SENTENCE_BREAK = re.compile(r"[.;!?:](?:\s|$)|\n")
+
+# A line that announces a list of topics ("learn more about the following:").
+_TOC_INTRO = rx(
+    r"table of contents|^\s*contents\s*:?\s*$|(?:learn|read) more about the following"
+    r"|(?:this|our) (?:privacy )?(?:policy|notice|statement) (?:covers|explains|describes|"
+    r"addresses) the following|the following (?:topics|sections)|in this (?:privacy )?policy:\s*$"
+)
+_TOC_MAX_WORDS = 25
+# Joins clause texts so one regex pass covers a policy; neither ``\s`` nor ``[^.\n]`` crosses it.
+_SEPARATOR = "\n\x00\n"
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _norm(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def detect_toc(clauses: Sequence[ClauseInput]) -> frozenset[int]:
+    """Clause ids that only list topics: a run of short lines after an announcing line, or a run
+    of three or more short lines each repeated later as a heading."""
+    toc: set[int] = set()
+    for i, clause in enumerate(clauses):
+        if not _TOC_INTRO.search(clause.text):
+            continue
+        for follower in clauses[i + 1 : i + 16]:
+            if _words(follower.text) > _TOC_MAX_WORDS or "@" in follower.text:
+                break
+            toc.add(follower.id)
+    later_headings = {}
+    for i, clause in enumerate(clauses):
+        if clause.kind == HEADING or clause.heading:
+            key = _norm(clause.text if clause.kind == HEADING else clause.heading)
+            later_headings.setdefault(key, i)
+    run: list[int] = []
+    for i, clause in enumerate(clauses):
+        key = _norm(clause.text)
+        repeated = (
+            clause.kind != HEADING
+            and _words(clause.text) <= 12
+            and any(pos > i for h, pos in later_headings.items() if h == key)
+        )
+        if repeated:
+            run.append(clause.id)
+            continue
+        if len(run) >= 3:
+            toc.update(run)
+        run = []
+    if len(run) >= 3:
+        toc.update(run)
+    return frozenset(toc)
+
+
+@dataclass
+class PolicyIndex:
+    """Read-only view of one policy for the rules. Build with :func:`build_index`."""
+
+    text: str
+    clauses: tuple[ClauseInput, ...]
+    facts: tuple[Fact, ...]
+    toc_ids: frozenset[int]
+    by_id: dict[int, ClauseInput]
+    by_category: dict[str, list[ClauseInput]]
+    facts_by_kind: dict[str, list[Fact]]
+    _starts: list[int]
+    _order: dict[int, int]
+    _joined: str
+    _joined_starts: list[int]
+    _hits: dict[re.Pattern[str], list[Hit]] = field(default_factory=dict)
+
+    def search(self, pattern: re.Pattern[str], *, include_toc: bool = False) -> list[Hit]:
+        """Every match of ``pattern`` that lies inside one clause, in text order."""
+        hits = self._hits.get(pattern)
+        if hits is None:
+            hits = []
+            for match in pattern.finditer(self._joined):
+                if match.end() == match.start():
+                    continue
+                pos = bisect.bisect_right(self._joined_starts, match.start()) - 1
+                clause = self.clauses[pos]
+                rel = match.start() - self._joined_starts[pos]
+                if rel + (match.end() - match.start()) > len(clause.text):
+                    continue
+                start = clause.start + rel
+                hits.append(Hit(clause, start, start + match.end() - match.start(), match.group(0)))
+            self._hits[pattern] = hits
+        if include_toc:
+            return hits
+        return [h for h in hits if h.clause.id not in self.toc_ids]
+
+    def facts_of(self, kind: str) -> list[Fact]:
+        """Facts of one kind, ignoring any that sit in a table of contents."""
+        return self.facts_by_kind.get(kind, [])
+
+    def in_category(self, *categories: str, min_confidence: float = 0.0) -> list[ClauseInput]:
+        seen: dict[int, ClauseInput] = {}
+        for category in categories:
+            for clause in self.by_category.get(category, []):
+                if clause.categories.get(category, 0.0) >= min_confidence:
+                    seen[clause.id] = clause
+        return sorted(seen.values(), key=lambda c: self._order[c.id])
+
+    def clause_at(self, offset: int) -> ClauseInput | None:
+        pos = bisect.bisect_right(self._starts, offset) - 1
+        if pos < 0:
+            return None
+        clause = self.clauses[pos]
+        return clause if clause.start <= offset < max(clause.end, clause.start + 1) else None
+
+    def following(self, clause: ClauseInput, count: int = 6) -> list[ClauseInput]:
+        pos = self._order[clause.id]
+        return list(self.clauses[pos + 1 : pos + 1 + count])
+
+    def context(self, clause: ClauseInput) -> str:
+        """The clause with the headings above it, for rules that care about the section."""
+        return " / ".join((*clause.heading_path, clause.text))
+
+
+def build_index(text: str, clauses: Sequence[ClauseInput], facts: Sequence[Fact]) -> PolicyIndex:
+    ordered = tuple(sorted(clauses, key=lambda c: (c.start, c.order)))
+    toc = set(detect_toc(ordered))
+    for fact in facts:
+        if fact.kind == "table_of_contents":
+            toc.add(fact.clause_id)
+    by_category: dict[str, list[ClauseInput]] = {}
+    for clause in ordered:
+        for category in clause.categories:
+            by_category.setdefault(category, []).append(clause)
+    facts_by_kind: dict[str, list[Fact]] = {}
+    for fact in facts:
+        if fact.clause_id in toc and fact.kind != "table_of_contents":
+            continue
+        facts_by_kind.setdefault(fact.kind, []).append(fact)
+    joined_starts, pos = [], 0
+    for clause in ordered:
+        joined_starts.append(pos)
+        pos += len(clause.text) + len(_SEPARATOR)
+    return PolicyIndex(
+        text=text,
+        clauses=ordered,
+        facts=tuple(facts),
+        toc_ids=frozenset(toc),
+        by_id={c.id: c for c in ordered},
+        by_category=by_category,
+        facts_by_kind=facts_by_kind,
+        _starts=[c.start for c in ordered],
+        _order={c.id: i for i, c in enumerate(ordered)},
+        _joined=_SEPARATOR.join(c.text for c in ordered),
+        _joined_starts=joined_starts,
+    )
+
+
+def sentence_of(hit: Hit) -> str:
+    """The sentence of the clause that holds the hit."""
+    text, rel = hit.clause.text, hit.start - hit.clause.start
+    begin = 0
+    for m in _SENTENCE_BREAK.finditer(text, 0, rel):
+        begin = m.end()
+    end_match = _SENTENCE_BREAK.search(text, hit.end - hit.clause.start)
+    end = end_match.start() + 1 if end_match else len(text)
+    return text[begin:end]
+
+
+def is_negated(hit: Hit, window: int = 60) -> bool:
+    """A negation word earlier in the same sentence, close to the hit ("we do not sell")."""
+    text, rel = hit.clause.text, hit.start - hit.clause.start
+    begin = max(0, rel - window)
+    for m in _SENTENCE_BREAK.finditer(text, begin, rel):
+        begin = m.end()
+    return bool(_NEGATION.search(text, begin, rel))
+
+
+def first_per_clause(hits: Iterable[Hit]) -> list[Hit]:
+    seen: set[int] = set()
+    out = []
+    for hit in hits:
+        if hit.clause.id not in seen:
+            seen.add(hit.clause.id)
+            out.append(hit)
+    return out

@@ -1,0 +1,76 @@
+"""What a rule returns, and small helpers the rule modules share."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from policies.extraction.document import ClauseInput, Fact
+from reviews.catalogue import RequirementSpec
+from reviews.checks.index import Hit, PolicyIndex, is_negated
+
+SATISFIED, PARTIAL, MISSING, NOT_APPLICABLE = "satisfied", "partial", "missing", "not_applicable"
+STATUSES = (SATISFIED, PARTIAL, MISSING, NOT_APPLICABLE)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    rationale: str
+    hits: tuple[Hit, ...] = ()
+    considered: tuple[ClauseInput, ...] = ()
+    confidence: float = 0.7
+
+
+def sat(hits: Iterable[Hit], why: str, confidence: float = 0.85) -> Outcome:
+    return Outcome(SATISFIED, why, tuple(hits), confidence=confidence)
+
+
+def part(hits: Iterable[Hit], why: str, confidence: float = 0.6) -> Outcome:
+    return Outcome(PARTIAL, why, tuple(hits), confidence=confidence)
+
+
+def miss(why: str, considered: Iterable[Hit | ClauseInput] = (), confidence: float = 0.75) -> Outcome:
+    clauses = tuple(c.clause if isinstance(c, Hit) else c for c in considered)
+    return Outcome(MISSING, why, (), clauses, confidence=confidence)
+
+
+def found(index: PolicyIndex, pattern: re.Pattern[str], *, negatable: bool = True) -> list[Hit]:
+    """Hits outside tables of contents; with ``negatable``, drop those in a negated sentence."""
+    return [h for h in index.search(pattern) if not (negatable and is_negated(h))]
+
+
+def negated(index: PolicyIndex, pattern: re.Pattern[str]) -> list[Hit]:
+    return [h for h in index.search(pattern) if is_negated(h)]
+
+
+def fact_hits(
+    index: PolicyIndex, kind: str, keep: Callable[[Fact], bool] = lambda f: True
+) -> list[Hit]:
+    """Facts of a kind as hits (so evidence and clause ids flow the same way as regex hits)."""
+    out = []
+    for fact in index.facts_of(kind):
+        clause = index.by_id.get(fact.clause_id)
+        if clause is None or not keep(fact):
+            continue
+        out.append(Hit(clause, fact.start, fact.end, index.text[fact.start : fact.end]))
+    return out
+
+
+def within(hits: Sequence[Hit], clauses: Iterable[ClauseInput]) -> list[Hit]:
+    ids = {c.id for c in clauses}
+    return [h for h in hits if h.clause.id in ids]
+
+
+def clause_ids(items: Iterable[Hit | ClauseInput], limit: int = 4) -> str:
+    ids: list[int] = []
+    for item in items:
+        cid = item.clause.id if isinstance(item, Hit) else item.id
+        if cid not in ids:
+            ids.append(cid)
+    shown = ", ".join(str(i) for i in ids[:limit])
+    return shown + (" ..." if len(ids) > limit else "")
+
+
+Rule = Callable[[RequirementSpec, PolicyIndex, dict[str, bool]], Outcome]

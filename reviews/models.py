@@ -1,0 +1,1 @@
+"""Findings, decisions, reviews and annotations (built by the checks and review issues)."""

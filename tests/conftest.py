@@ -1,0 +1,63 @@
+"""Shared fixtures. PostgreSQL and Redis are real (see README "Tests"); nothing is mocked."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tests import factories
+
+
+@pytest.fixture
+def team(db):
+    return factories.TeamFactory(name="Privacy office")
+
+
+@pytest.fixture
+def reviewer(team):
+    user = factories.UserFactory(username="rita")
+    team.members.add(user)
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    """A signed-in user of another team: must see none of ``team``'s policies."""
+    other = factories.TeamFactory(name="Other team")
+    user = factories.UserFactory(username="otto")
+    other.members.add(user)
+    return user
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
+    return client
+
+
+@pytest.fixture
+def outsider_client(client, outsider):
+    client.force_login(outsider)
+    return client
+
+
+@pytest.fixture
+def admin_user_(db):
+    return get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-123")
+
+
+@pytest.fixture
+def dead_broker():
+    """Point the Celery app at a closed port, as if Redis were down, then restore it."""
+    from config.celery import app
+
+    saved = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:9/0"
+    app.pool.force_close_all()
+    app._pool = None
+    try:
+        yield
+    finally:
+        app.conf.broker_url = saved
+        app.pool.force_close_all()
+        app._pool = None
