@@ -158,12 +158,28 @@ EXTRACTION_TIME_LIMIT_SECONDS = int(os.environ.get("EXTRACTION_TIME_LIMIT_SECOND
 # A queued run older than this with no worker on it is enqueued again (broker was down, say).
 EXTRACTION_REQUEUE_AFTER_SECONDS = int(os.environ.get("EXTRACTION_REQUEUE_AFTER_SECONDS", 60))
 
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
-)
+# Django 6.1 mailers (EMAIL_BACKEND is deprecated). Console in development; SMTP options for
+# production come from EMAIL_HOST/EMAIL_PORT/EMAIL_HOST_USER/EMAIL_HOST_PASSWORD.
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "MAIL_BACKEND",
+            "django.core.mail.backends.console.EmailBackend"
+            if DEBUG
+            else "django.core.mail.backends.smtp.EmailBackend",
+        ),
+        "OPTIONS": {}
+        if DEBUG
+        else {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+            "timeout": 10,
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "policyreview@localhost")
 
 if not DEBUG:

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import partial
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -203,6 +205,8 @@ def extraction_run_enqueue(*, run_id: int) -> bool:
     the periodic ``requeue_stale_runs`` task sends the run again once the broker is back.
     """
     try:
+        if not broker_reachable():
+            raise BrokerError("the Redis broker does not accept connections")
         tasks.extract_version.apply_async((run_id,), retry=False)
     except (BrokerError, OSError) as exc:
         logger.warning("Broker unreachable; run %s stays queued: %s", run_id, exc)
@@ -210,6 +214,22 @@ def extraction_run_enqueue(*, run_id: int) -> bool:
     ExtractionRun.objects.filter(pk=run_id, status=ExtractionRun.Status.QUEUED).update(
         enqueued_at=timezone.now()
     )
+    return True
+
+
+def broker_reachable(timeout: float = 0.5) -> bool:
+    """A quick connect to the broker. redis-py retries a refused connection for seconds before
+    giving up, which would hold an import request that long when Redis is down."""
+    url = urlsplit(tasks.extract_version.app.conf.broker_url)
+    try:
+        if url.scheme.endswith("socket"):
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                sock.settimeout(timeout)
+                sock.connect(url.path)
+        else:
+            socket.create_connection((url.hostname or "127.0.0.1", url.port or 6379), timeout).close()
+    except OSError:
+        return False
     return True
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -46,18 +48,34 @@ def admin_user_(db):
     return get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-123")
 
 
-@pytest.fixture
-def dead_broker():
+@contextmanager
+def broker_down():
     """Point the Celery app at a closed port, as if Redis were down, then restore it."""
     from config.celery import app
 
+    def reset_pools() -> None:
+        # Celery caches a connection pool and a producer pool bound to the old URL.
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+
     saved = app.conf.broker_url
     app.conf.broker_url = "redis://127.0.0.1:9/0"
-    app.pool.force_close_all()
-    app._pool = None
+    reset_pools()
     try:
         yield
     finally:
         app.conf.broker_url = saved
-        app.pool.force_close_all()
-        app._pool = None
+        reset_pools()
+
+
+@pytest.fixture
+def dead_broker():
+    with broker_down():
+        yield
+
+
+@pytest.fixture
+def dead_broker_factory():
+    return broker_down
