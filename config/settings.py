@@ -48,7 +48,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -57,6 +56,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+if not DEBUG:
+    # Production serves static files itself (collectstatic into STATIC_ROOT); runserver does in debug.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -146,7 +149,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
 # Chained after the policies stages inside one run, by dotted path, so that `policies` never
 # imports `reviews` (see docs/architecture.md).
-POLICY_PIPELINE_EXTRA_STAGES: list[str] = []
+POLICY_PIPELINE_EXTRA_STAGES: list[str] = ["reviews.services.checks_stage"]
 
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-runs": {

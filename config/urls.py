@@ -7,4 +7,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("policies/", include("policies.urls")),
+    path("reviews/", include("reviews.urls")),
 ]

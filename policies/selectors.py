@@ -27,6 +27,8 @@ def policy_list(*, user, query: str = "", status: str = "") -> QuerySet[Policy]:
             latest_version_number=Subquery(latest_version.values("number")[:1]),
             latest_version_id=Subquery(latest_version.values("pk")[:1]),
             run_status=Subquery(latest_run.values("status")[:1]),
+            # The rating is written by the reviews app's check stage (a reverse relation).
+            rating=Subquery(latest_version.values("rating__overall")[:1]),
         )
     )
     if query:

@@ -141,14 +141,17 @@ def _ccpa(index: PolicyIndex) -> ScopeDecision:
 
 def _coppa(index: PolicyIndex) -> ScopeDecision:
     directed = [
-        f for f in index.facts_of("children")
+        f
+        for f in index.facts_of("children")
         if f.value.get("directed_to_children") or f.value.get("consent") in ("parent", "school")
     ]
     hits = _found(index, P.CHILDREN_DIRECTED)
     if hits or directed:
         evidence_hits = hits
-        reasons = ["Aimed at under-13s or collects from them with parental or school consent"
-                   + (f": {_quote(hits)}." if hits else ".")]
+        reasons = [
+            "Aimed at under-13s or collects from them with parental or school consent"
+            + (f": {_quote(hits)}." if hits else ".")
+        ]
         decision = _decide("coppa", True, reasons, evidence_hits)
         if directed and not hits:
             extra = tuple(Evidence(f.clause_id, f.start, f.end) for f in directed[:3])
@@ -214,9 +217,7 @@ def _conditions(index: PolicyIndex, decisions: dict[str, ScopeDecision]) -> dict
         return bool(_found(index, pattern, negatable=negatable))
 
     def fact(kind: str, **want: object) -> bool:
-        return any(
-            all(f.value.get(k) == v for k, v in want.items()) for f in index.facts_of(kind)
-        )
+        return any(all(f.value.get(k) == v for k, v in want.items()) for f in index.facts_of(kind))
 
     sale_facts = index.facts_of("sale") + index.facts_of("shares_for_ads")
     date = _policy_date(index)
@@ -253,7 +254,8 @@ def _conditions(index: PolicyIndex, decisions: dict[str, ScopeDecision]) -> dict
         "collects_child_audio": any_of(P.CHILD_AUDIO),
         "school_consent_for_children": any_of(P.SCHOOL_CONSENT, negatable=False),
         "has_review_process": any_of(P.ACCOUNTS, negatable=False),
-        "tracks_across_sites": bool(index.facts_of("third_party")) and any_of(P.TRACKING_HINT)
+        "tracks_across_sites": bool(index.facts_of("third_party"))
+        and any_of(P.TRACKING_HINT)
         or any_of(P.THIRD_PARTY_TRACKING),
         "shares_with_affiliates": any_of(P.AFFILIATES),
     }

@@ -54,9 +54,8 @@ def broker_down():
     from config.celery import app
 
     def reset_pools() -> None:
-        # Celery caches a connection pool and a producer pool bound to the old URL.
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # Celery caches a connection pool and a producer pool bound to the old URL; drop the
+        # references (closing them would close kombu's shared pools for the real broker too).
         app._pool = None
         app.amqp._producer_pool = None
 
@@ -79,3 +78,20 @@ def dead_broker():
 @pytest.fixture
 def dead_broker_factory():
     return broker_down
+
+
+@pytest.fixture(autouse=True)
+def _requirement_catalogue(request):
+    """Database tests see the built-in catalogue, as a migrated database does. (A transactional
+    test's flush empties every table, so reload it when it is gone.)"""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not names & {"db", "transactional_db"}:
+        return
+    transactional = "transactional_db" in names or (marker and marker.kwargs.get("transaction"))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from reviews import services
+    from reviews.models import Requirement
+
+    if not Requirement.objects.filter(is_builtin=True).exists():
+        services.requirements_sync_from_catalogue()

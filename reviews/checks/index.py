@@ -89,8 +89,16 @@ def detect_toc(clauses: Sequence[ClauseInput]) -> frozenset[int]:
     for i, clause in enumerate(clauses):
         if not _TOC_INTRO.search(clause.text):
             continue
-        for follower in clauses[i + 1 : i + 16]:
+        for j in range(i + 1, min(i + 16, len(clauses))):
+            follower = clauses[j]
             if _words(follower.text) > _TOC_MAX_WORDS or "@" in follower.text:
+                break
+            # A heading followed by running text starts the body: the list is over.
+            if (
+                follower.kind == HEADING
+                and j + 1 < len(clauses)
+                and (_words(clauses[j + 1].text) > 12)
+            ):
                 break
             toc.add(follower.id)
     later_headings = {}
@@ -176,6 +184,12 @@ class PolicyIndex:
     def following(self, clause: ClauseInput, count: int = 6) -> list[ClauseInput]:
         pos = self._order[clause.id]
         return list(self.clauses[pos + 1 : pos + 1 + count])
+
+    def preceding(self, clause: ClauseInput, count: int = 3) -> list[ClauseInput]:
+        """Up to ``count`` clauses just before this one under the same heading."""
+        pos = self._order[clause.id]
+        before = self.clauses[max(0, pos - count) : pos]
+        return [c for c in before if c.heading_path == clause.heading_path]
 
     def context(self, clause: ClauseInput) -> str:
         """The clause with the headings above it, for rules that care about the section."""

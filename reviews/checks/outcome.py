@@ -31,7 +31,9 @@ def part(hits: Iterable[Hit], why: str, confidence: float = 0.6) -> Outcome:
     return Outcome(PARTIAL, why, tuple(hits), confidence=confidence)
 
 
-def miss(why: str, considered: Iterable[Hit | ClauseInput] = (), confidence: float = 0.75) -> Outcome:
+def miss(
+    why: str, considered: Iterable[Hit | ClauseInput] = (), confidence: float = 0.75
+) -> Outcome:
     clauses = tuple(c.clause if isinstance(c, Hit) else c for c in considered)
     return Outcome(MISSING, why, (), clauses, confidence=confidence)
 

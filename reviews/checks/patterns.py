@@ -110,7 +110,8 @@ OTHER_SOURCES = rx(
     r"|integrated services?|(?:will|may) receive" + S + r"from these services"
 )
 SELLS = rx(
-    r"\bwe (?:may )?(?:sell|rent|have sold)\b(?! (?:some|all|or transfer)\b)" + SHORT
+    r"\bwe (?:may )?(?:sell|rent|have sold)\b(?! (?:some|all|or transfer)\b)"
+    + SHORT
     + r"(?:personal|your|information|data)"
 )
 AD_SHARING = rx(
@@ -194,9 +195,20 @@ def established_outside_eu(index: PolicyIndex) -> bool:
 _MONTHS = {
     m: i
     for i, names in enumerate(
-        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-         ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-         ("oct", "october"), ("nov", "november"), ("dec", "december")),
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
         start=1,
     )
     for m in names
@@ -227,8 +239,13 @@ def parse_date(found: str) -> datetime.date | None:
             day, month_name, year = parts
         else:
             month_name, day, year = parts
-        return datetime.date(int(year), _MONTHS[month_name.lower()[:3] if month_name.lower()[:3]
-                                                in _MONTHS else month_name.lower()], int(day))
+        return datetime.date(
+            int(year),
+            _MONTHS[
+                month_name.lower()[:3] if month_name.lower()[:3] in _MONTHS else month_name.lower()
+            ],
+            int(day),
+        )
     except (ValueError, KeyError, IndexError):
         return None
 
@@ -246,3 +263,22 @@ def own_last_updated(index: PolicyIndex) -> datetime.date | None:
         if date is not None:
             return date
     return None
+
+
+_SHINE = rx(r"1798\.8[34]|Shine the Light|(?:their|its) (?:own )?direct marketing purposes")
+_SECURITY_CONTEXT = rx(r"password|log ?in|encrypt")
+
+
+def is_shine(hit, index: PolicyIndex | None = None) -> bool:
+    """The hit sits in a California "Shine the Light" passage (Civ. Code 1798.83): a separate law
+    about direct-marketing disclosures, neither CCPA rights nor CalOPPA. With ``index``, the
+    clauses just before it under the same heading count too (segmenters split sentences)."""
+    clauses = [hit.clause, *(index.preceding(hit.clause) if index is not None else ())]
+    return any(_SHINE.search(c.text) for c in clauses) or bool(_SHINE.search(hit.clause.heading))
+
+
+def is_security_context(hit) -> bool:
+    """ "Private information can be accessed only with your password" is security, not a right."""
+    from reviews.checks.index import sentence_of
+
+    return bool(_SECURITY_CONTEXT.search(sentence_of(hit)))

@@ -108,7 +108,13 @@ def test_numbered_headings_nest_by_depth() -> None:
 
 def test_run_of_short_numbered_lines_is_a_list_not_headings() -> None:
     text = "We collect:\n1. Name\n2. Email\n3. Phone number\nThat is all we collect."
-    assert [k for k, _ in clauses_of(text)] == [PARAGRAPH, LIST_ITEM, LIST_ITEM, LIST_ITEM, PARAGRAPH]
+    assert [k for k, _ in clauses_of(text)] == [
+        PARAGRAPH,
+        LIST_ITEM,
+        LIST_ITEM,
+        LIST_ITEM,
+        PARAGRAPH,
+    ]
 
 
 def test_numbered_sentence_is_a_list_item() -> None:
@@ -294,7 +300,9 @@ def test_blocks_give_kinds_and_levels() -> None:
 
 
 def test_bold_paragraph_heading_inside_html_blocks_is_inferred() -> None:
-    text = "Privacy\n\nWe respect your privacy at all times here.\n\nCookies\n\nWe use cookies a lot."
+    text = (
+        "Privacy\n\nWe respect your privacy at all times here.\n\nCookies\n\nWe use cookies a lot."
+    )
     blocks = (
         Block(0, 7, HEADING, 1),
         Block(9, 51, PARAGRAPH),
@@ -303,6 +311,14 @@ def test_bold_paragraph_heading_inside_html_blocks_is_inferred() -> None:
     )
     result = segment(text, blocks)
     assert result.clauses[-1].heading_path == ("Privacy", "Cookies")
+
+
+def test_lines_inside_a_multi_line_reader_paragraph_are_not_headings() -> None:
+    text = "Write to us at:\n\nACME Inc.\nAttn: Privacy Office\n1 Main Street, Springfield"
+    blocks = (Block(0, 15, PARAGRAPH), Block(17, len(text), PARAGRAPH))
+    result = segment(text, blocks)
+    assert [c.kind for c in result.clauses] == [PARAGRAPH, PARAGRAPH]
+    assert result.sections[0].level == 0
 
 
 def test_bad_blocks_are_ignored() -> None:
@@ -465,5 +481,8 @@ def test_sample_unmarked_list_after_lead_in() -> None:
     text, result = _sample("anymeeting.txt")
     items = [text[c.start : c.end] for c in result.clauses if c.kind == LIST_ITEM]
     assert "To provide our Services" in items
-    assert all(c.heading_path == ("What do we use your information for?",)
-               for c in result.clauses if c.kind == LIST_ITEM)
+    assert all(
+        c.heading_path == ("What do we use your information for?",)
+        for c in result.clauses
+        if c.kind == LIST_ITEM
+    )

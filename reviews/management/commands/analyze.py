@@ -11,11 +11,12 @@ import sys
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from policies import services as policy_services
 from policies.models import ExtractionRun, Team
-from reviews import selectors
+from reviews import selectors, services
+from reviews.catalogue import REGULATIONS
 
 COMMAND_LINE_TEAM = "Command line"
 
@@ -36,6 +37,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         team, _ = Team.objects.get_or_create(name=options["team"])
         forced = [r.strip().lower() for r in options["regulations"].split(",") if r.strip()]
+        unknown = sorted(set(forced) - set(REGULATIONS))
+        if unknown:
+            raise CommandError(
+                f"Unknown regulation(s) {', '.join(unknown)}; use {', '.join(REGULATIONS)}."
+            )
         entries, failed = [], False
         for path in options["files"]:
             entry = self._analyse(path, team, forced)
@@ -59,11 +65,13 @@ class Command(BaseCommand):
             return {"file": str(path), "error": " ".join(exc.messages)}
         version = outcome.version
         run = version.runs.order_by("-created_at", "-id").first()
-        if run is None or run.status != ExtractionRun.Status.SUCCEEDED or forced:
+        if run is None or run.status != ExtractionRun.Status.SUCCEEDED:
             if run is None or run.is_finished:
                 run = policy_services.extraction_run_create(version=version, enqueue=False)
             run = policy_services.extraction_run_execute(run_id=run.pk)
         if run.status == ExtractionRun.Status.FAILED:
             return {"file": str(path), "policy_id": version.policy_id,
                     "version_id": version.pk, "error": run.error}
-        return {"file": str(path), **selectors.version_analysis(version=version, forced=forced)}
+        # The scope flag is a reviewer's choice of laws: stored, and the checks judged again.
+        services.version_scope_choose(version=version, regulations=forced or None, by=None)
+        return {"file": str(path), **selectors.version_analysis(version=version)}

@@ -1,0 +1,37 @@
+"""Vague wording: hedges that leave a practice open ("may", "such as", "from time to time").
+
+Counted per clause so reviewers can see which clauses promise least. "May" the month is not a
+hedge: the modal is matched in lower case, or capitalised only when a lower-case word follows
+("May we ..." / "May 17, 2018" is a date).
+"""
+
+from __future__ import annotations
+
+import re
+
+from policies.extraction.document import Fact
+from policies.extraction.facts.sentences import ClauseView
+from policies.extraction.facts.vocabulary import HEDGES
+
+_PHRASES = re.compile(
+    r"\b(?:"
+    + "|".join(
+        re.escape(h) for h in sorted((h for h in HEDGES if h != "may"), key=len, reverse=True)
+    )
+    + r")\b",
+    re.IGNORECASE,
+)
+_MAY = re.compile(r"\bmay\b|\bMay\b(?=\s+[a-z])")
+
+
+def vague_term_facts(view: ClauseView) -> list[Fact]:
+    out = [
+        view.fact("vague_term", {"term": m.group(0).lower()}, m.start(), m.end())
+        for m in _PHRASES.finditer(view.text)
+    ]
+    out += [
+        view.fact("vague_term", {"term": "may"}, m.start(), m.end())
+        for m in _MAY.finditer(view.text)
+    ]
+    out.sort(key=lambda f: f.start)
+    return out

@@ -1,0 +1,385 @@
+"""User rights and choices: which rights are offered, how to exercise them, how requests are
+verified, authorised agents, and the Do Not Track / Global Privacy Control stance.
+
+A right is offered to the reader ("you may", "you have the right", "you can request"), not
+something the organisation does to its own policy ("we may update this policy"): so most rights
+need a rights context in the sentence, except wordings that are unambiguous on their own
+("right to erasure", "data portability").
+"""
+
+from __future__ import annotations
+
+import re
+
+from policies.extraction.document import Fact
+from policies.extraction.facts.prefilter import Guarded
+from policies.extraction.facts.sentences import ClauseView
+
+_RIGHT_CONTEXT = re.compile(
+    r"\b(?:you\s+(?:may|can|have|could|are\s+entitled|also\s+have|will\s+be\s+able)|your\s+(?:\w+\s+)?rights?|"
+    r"rights?\s+(?:to|of)|right\b|request|entitled|choose\s+to|option|ask\s+us|contact\s+us|"
+    r"parents?\s+(?:may|can|have)|(?:users|residents|individuals)\s+(?:may|can|have|are\s+entitled))",
+    re.IGNORECASE,
+)
+# (right, pattern, needs a rights context in the sentence)
+_RIGHTS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
+    (
+        "access",
+        re.compile(
+            r"right\s+(?:of|to)\s+access|(?<!our\s)(?<!revoke\s)\baccess(?:ing)?\s+(?:to\s+)?(?:your|the|their|any\s+of\s+your|[\w’']+\s+children[’']?s?)\s+(?:\w+\s+){0,2}(?:personal\s+)?(?:data|information|account)|(?:obtain|receive|request)\s+a\s+copy|\breview\s+(?:your|their|the)\s+(?:\w+[’']?s?\s+)?(?:personal\s+)?(?:data|information)|\bretrieve\s+(?:your\s+)?(?:personal\s+)?data|rights?\s+to\s+access",
+            re.IGNORECASE,
+        ),
+        True,
+    ),
+    (
+        "rectification",
+        re.compile(
+            r"rectif\w+|\bcorrect(?:ion)?\b(?!ly)|\bamend\b|\bupdate\s+(?:your|any|the)?\s*(?:\w+\s+)?(?:personal\s+)?(?:data|information|details|account|profile)|\bchange\s+your\s+(?:account\s+)?(?:information|data|details)|\b(?:provide,\s+)?update,",
+            re.IGNORECASE,
+        ),
+        True,
+    ),
+    (
+        "erasure",
+        re.compile(
+            r"\berasure\b|right\s+to\s+be\s+forgotten|\bdelet(?:e|ion|ed)\b(?:\s+of)?\s+(?:(?:your|the|their|my|any|all|this|such|that)\s+)?(?:\w+\s+){0,2}?(?:personal\s+)?(?:data|information|account|profile|it|them|records?)\b|request\w*\s+(?:\w+\s+){0,3}delet\w+|\bdelete\s+(?:and|or)\s+update|have\s+it\s+deleted|\berase\b|\bremov(?:e|al)\s+(?:of\s+)?(?:your|their)\s+(?:personal\s+)?(?:data|information)",
+            re.IGNORECASE,
+        ),
+        True,
+    ),
+    (
+        "restriction",
+        re.compile(
+            r"\brestrict(?:ion)?\b(?:\s+(?:of\s+)?(?:the\s+)?processing)?|\brestrict\b",
+            re.IGNORECASE,
+        ),
+        True,
+    ),
+    (
+        "portability",
+        re.compile(
+            r"portability|portable\s+format|machine[- ]readable\s+format|structured,\s+commonly\s+used",
+            re.IGNORECASE,
+        ),
+        False,
+    ),
+    (
+        "objection",
+        re.compile(
+            r"right\s+to\s+object|\bobject\s+to\b|\bobjection\b|prevent\s+(?:its\s+)?further\s+use",
+            re.IGNORECASE,
+        ),
+        True,
+    ),
+    (
+        "withdraw_consent",
+        re.compile(
+            r"withdraw\w*\s+(?:your\s+|their\s+|such\s+|of\s+)?consent|revok\w+\s+(?:your\s+|their\s+)?consent|consent\s+may\s+be\s+withdrawn",
+            re.IGNORECASE,
+        ),
+        False,
+    ),
+    (
+        "complaint_authority",
+        re.compile(
+            r"(?:complain|complaint)\w*\s+(?:\w+\s+){0,4}(?:supervisory|data\s+protection|privacy|regulatory)\s+(?:authority|commission|commissioner|regulator|agency)|(?:supervisory|data\s+protection)\s+authorit(?:y|ies)|information\s+commissioner|\bICO\b|federal\s+trade\s+commission|attorney\s+general",
+            re.IGNORECASE,
+        ),
+        False,
+    ),
+    (
+        "opt_out_marketing",
+        re.compile(
+            r"opt(?:-|\s)?out\s+of\s+(?:receiving\s+)?(?:\w+\s+){0,3}(?:promotional|marketing|newsletters?|e-?mails|communications|such\s+information|messages)|unsubscrib\w+|opted\s+out\s+of\s+receiving|opt-?out\s+of\s+receiving",
+            re.IGNORECASE,
+        ),
+        False,
+    ),
+    (
+        "opt_out_sale",
+        re.compile(
+            r"opt(?:-|\s)?out\s+of\s+(?:the\s+)?(?:sale|selling|sharing)|do\s+not\s+sell\s+(?:or\s+share\s+)?my|right\s+to\s+opt[- ]out",
+            re.IGNORECASE,
+        ),
+        False,
+    ),
+    (
+        "limit_sensitive",
+        re.compile(
+            r"limit\s+(?:the\s+)?use\s+(?:and\s+disclosure\s+)?of\s+(?:my\s+|your\s+)?sensitive",
+            re.IGNORECASE,
+        ),
+        False,
+    ),
+    (
+        "non_discrimination",
+        re.compile(
+            r"not\s+(?:\w+\s+)?discriminat\w+|non-?discriminat\w+|discriminat\w+\s+against\s+you",
+            re.IGNORECASE,
+        ),
+        False,
+    ),
+    (
+        "know",
+        re.compile(
+            r"right\s+to\s+know|request\s+(?:that\s+we\s+disclose|disclosure)|(?:request\s+and\s+)?receive\s+(?:[\w,]+\s+){0,10}(?:notice|list)\s+(?:\w+\s+){0,3}categories|categories\s+of\s+personal\s+(?:\w+\s+)?information\s+(?:we|that\s+we)\s+(?:have\s+)?(?:collected|shared|disclosed)",
+            re.IGNORECASE,
+        ),
+        False,
+    ),
+)
+_RIGHT_WORDS = (
+    "right",
+    "access",
+    "rectif",
+    "correct",
+    "delet",
+    "eras",
+    "restrict",
+    "portab",
+    "object",
+    "withdraw",
+    "revok",
+    "complain",
+    "authorit",
+    "commission",
+    "opt",
+    "unsubscrib",
+    "discriminat",
+    "know",
+    "request",
+    "retriev",
+    "review",
+    "update",
+    "amend",
+    "remov",
+    "prevent",
+    "sensitive",
+)
+# Sentences where "delete", "update", "access" describe what we do, not what the reader may ask.
+_NOT_A_RIGHT = re.compile(
+    r"^\s*(?:we|our|the\s+company|it|this|they|cookies?|session|\w+\s+will\s+be\s+deleted)\b(?!.*\b(?:you|your\s+request|upon\s+request|at\s+your)\b)",
+    re.IGNORECASE,
+)
+
+_METHODS = (
+    (
+        "email",
+        re.compile(
+            r"\be-?mail(?:ing)?\s+(?:us|to)|by\s+e-?mail|via\s+e-?mail|\S+@\S+\.\w+|e-?mail\s+(?:\w+\s+){0,2}customer\s+service",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "web_form",
+        re.compile(
+            r"(?:web|online|request|contact|privacy)\s*[- ]?form|webform|click\s+here|through\s+our\s+(?:website|portal)|privacy\s+portal",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "toll_free_phone",
+        re.compile(
+            r"toll[- ]?free|\b1?[\s.-]?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]\d{3}", re.IGNORECASE
+        ),
+    ),
+    ("phone", re.compile(r"\bcall(?:ing)?\s+us|by\s+(?:tele)?phone|\btelephone\b", re.IGNORECASE)),
+    (
+        "postal",
+        re.compile(
+            r"written\s+(?:notice|request)|in\s+writing|by\s+(?:postal\s+)?mail\b|write\s+to\s+us|postal\s+(?:mail|address)|contact\s+address",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "in_app",
+        re.compile(
+            r"in[- ]app|within\s+the\s+(?:app|application|platform)|directly\s+from\s+the\s+\w+|in\s+the\s+(?:app|application)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "account_settings",
+        re.compile(
+            r"account\s+(?:settings|preferences)|privacy\s+settings|settings\s+(?:page|in\s+the\s+application)|log(?:ging)?\s+in(?:to)?\s+(?:to\s+)?your\s+account",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+
+# The same tables with literal pre-checks (see prefilter): most clauses mention no right at all.
+_GUARDED_RIGHTS = tuple((right, Guarded(p), needs) for right, p, needs in _RIGHTS)
+_GUARDED_METHODS = tuple((method, Guarded(p)) for method, p in _METHODS)
+
+
+def _is_rights_clause(view: ClauseView) -> bool:
+    cats = view.clause.categories
+    heading = " ".join(view.clause.heading_path).lower()
+    return (
+        "right" in heading
+        or "User Access, Edit and Deletion" in cats
+        or "User Choice/Control" in cats
+    )
+
+
+def right_facts(view: ClauseView, section_method: str | None = None) -> list[Fact]:
+    """Rights offered in the clause; ``section_method`` is how the clause's section says to
+    exercise rights, used when the clause itself names no method."""
+    low = view.lower
+    if not any(w in low for w in _RIGHT_WORDS):
+        return []
+    rights_clause = _is_rights_clause(view)
+    method = _method(view) or section_method
+    out: list[Fact] = []
+    for right, pattern, needs_context in _GUARDED_RIGHTS:
+        for m in pattern.finditer(view.text, view.lower):
+            s, e = view.sentence_at(m.start())
+            sentence = view.text[s:e]
+            if sentence.rstrip().endswith("?") and len(sentence) < 120:
+                continue  # a heading question promises a topic, it does not offer the right
+            if needs_context and not (rights_clause or _RIGHT_CONTEXT.search(sentence)):
+                continue
+            if needs_context and _NOT_A_RIGHT.search(sentence) and not rights_clause:
+                continue
+            if right == "complaint_authority" and not re.search(
+                r"complain|lodge|file|contact|right|report", sentence, re.IGNORECASE
+            ):
+                continue
+            if (
+                right not in ("non_discrimination",)
+                and view.negated(m.start(), m.end())
+                and not re.search(r"\bright", sentence[: m.start() - s], re.IGNORECASE)
+            ):
+                continue
+            if (
+                right == "erasure"
+                and re.search(
+                    r"\bwe\s+will\s+delete\b|\bwe\s+(?:may\s+)?delete\b", sentence, re.IGNORECASE
+                )
+                and not re.search(r"request|you\s+(?:may|can)|right", sentence, re.IGNORECASE)
+            ):
+                continue
+            out.append(view.fact("right", {"right": right, "method": method}, m.start(), m.end()))
+            break
+    return out
+
+
+def _method(view: ClauseView) -> str | None:
+    for method, pattern in _GUARDED_METHODS:
+        if pattern.search(view.text, view.lower):
+            return method
+    return None
+
+
+_EXERCISE = re.compile(
+    r"\b(?:exercise|request|make\s+a\s+request|submit|opt[- ]?out|unsubscrib\w*|exclude[d]?|"
+    r"access\s+or\s+change|delete\s+and\s+update|would\s+like\s+a\s+copy|withdraw|to\s+be\s+excluded)\b",
+    re.IGNORECASE,
+)
+
+
+def request_method_facts(view: ClauseView) -> list[Fact]:
+    """How rights are exercised: only sentences about exercising a right or making a request."""
+    if not (_EXERCISE.search(view.text) or _is_rights_clause(view)):
+        return []
+    out = []
+    for s, e in view.sentences:
+        sentence = view.text[s:e]
+        if not _EXERCISE.search(sentence) and not (
+            _is_rights_clause(view)
+            and re.search(r"contact|e-?mail|write|call|settings|directly", sentence, re.IGNORECASE)
+        ):
+            continue
+        for method, pattern in _GUARDED_METHODS:
+            m = pattern.search(sentence)
+            if m:
+                out.append(
+                    view.fact("request_method", {"method": method}, s + m.start(), s + m.end())
+                )
+    return out
+
+
+_VERIFY = re.compile(
+    r"verif(?:y|ied|ication)\s+(?:\w+\s+){0,3}(?:identity|request|you)|(?:confirm|prove)\s+your\s+identity|identity\s+verification",
+    re.IGNORECASE,
+)
+_AGENT = re.compile(r"authori[sz]ed\s+agents?", re.IGNORECASE)
+
+
+def verification_facts(view: ClauseView) -> list[Fact]:
+    if "verif" not in view.lower and "identity" not in view.lower:
+        return []
+    m = _VERIFY.search(view.text)
+    if m is None:
+        return []
+    return [
+        view.sentence_fact("verification", {"text": view.sentence_text(m.start())[:300]}, m.start())
+    ]
+
+
+def authorized_agent_facts(view: ClauseView) -> list[Fact]:
+    if "agent" not in view.lower:
+        return []
+    m = _AGENT.search(view.text)
+    if m is None:
+        return []
+    return [
+        view.sentence_fact(
+            "authorized_agent", {"text": view.sentence_text(m.start())[:300]}, m.start()
+        )
+    ]
+
+
+_DNT = re.compile(r"do[- ]not[- ]track|\bDNT\b", re.IGNORECASE)
+_GPC = re.compile(r"global\s+privacy\s+control|\bGPC\b", re.IGNORECASE)
+_RESPONSE = re.compile(
+    r"\b(?:respond\w*|honou?r\w*|recogni[sz]\w*|support\w*|comply|complies|process\w*|acknowledge\w*|"
+    r"obey\w*|treat\w*\s+(?:\w+\s+){0,5}as\s+(?:a\s+)?(?:valid\s+)?(?:request|opt)|"
+    r"alter\w*|chang\w*\s+(?:our|its)\s+(?:practices|behaviou?r)|act\w*\s+on|track(?:ing)?\s+disabled|"
+    r"configured\s+to\s+respond|adhere\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _stance(view: ClauseView, pattern: re.Pattern[str], kind: str) -> list[Fact]:
+    m = pattern.search(view.text)
+    if m is None:
+        return []
+    best = None
+    for mm in pattern.finditer(view.text):
+        s, e = view.sentence_at(mm.start())
+        sentence = view.text[s:e]
+        if sentence.rstrip().endswith("?"):
+            continue  # "How do we respond to Do Not Track signals?" is a heading, not a stance
+        for r in _RESPONSE.finditer(sentence):
+            stance = "does_not_honor" if view.negated(s + r.start(), s + r.end()) else "honors"
+            if (
+                stance == "honors"
+                and re.search(
+                    r"no\s+(?:uniform\s+|industry\s+|common\s+)?(?:standard|consensus)|not\s+yet|unable",
+                    sentence,
+                    re.IGNORECASE,
+                )
+                and re.search(r"\bnot\b|n't", sentence)
+            ):
+                stance = "does_not_honor"
+            best = view.fact(kind, {"stance": stance}, s, e)
+            break
+        if best:
+            break
+    if best is None:
+        best = view.sentence_fact(kind, {"stance": "mentioned"}, m.start())
+    return [best]
+
+
+def dnt_facts(view: ClauseView) -> list[Fact]:
+    if "track" not in view.lower and "dnt" not in view.lower:
+        return []
+    return _stance(view, _DNT, "dnt")
+
+
+def gpc_facts(view: ClauseView) -> list[Fact]:
+    if "global privacy" not in view.lower and "gpc" not in view.lower:
+        return []
+    return _stance(view, _GPC, "gpc")
