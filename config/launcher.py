@@ -14,6 +14,7 @@ it runs inside the project's virtual environment (``.venv``), which it creates w
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import hashlib
 import os
@@ -147,10 +148,9 @@ class Services:
     def stop(self) -> None:
         if self._redis is not None:
             say("Stopping the embedded Redis ...")
-            try:
+            # It may already be gone; the pid check below decides.
+            with contextlib.suppress(Exception):
                 self._redis.shutdown(save=True, now=True, force=True)
-            except Exception:  # noqa: BLE001 - it may already be gone; the pid check below decides
-                pass
             pid = getattr(self._redis, "pid", 0)
             if pid:
                 _wait_gone(pid)
@@ -169,10 +169,8 @@ def _wait_gone(pid: int, seconds: float = 10.0) -> None:
         except OSError:
             return
         time.sleep(0.1)
-    try:
+    with contextlib.suppress(OSError):
         os.kill(pid, signal.SIGKILL)
-    except OSError:
-        pass
 
 
 # --- 3. commands ----------------------------------------------------------------------------

@@ -66,7 +66,10 @@ def findings_compute_and_store(
     verdicts = checks.evaluate_index(specs, index, applied)
     spans = {c.id: (c.start, c.end) for c in clauses}
     _findings_store(version=version, run=run, verdicts=verdicts, clause_spans=spans)
-    _rating_store(version=version, verdicts=verdicts, specs=specs, applied=applied, facts=facts)
+    _rating_store(
+        version=version, verdicts=verdicts, specs=specs, applied=applied, facts=facts,
+        has_contact=checks.has_contact(index),
+    )
     return verdicts
 
 
@@ -169,7 +172,8 @@ def _findings_store(
 
 
 def _rating_store(
-    *, version: PolicyVersion, verdicts, specs, applied: scope.Scope, facts: Sequence[FactRecord]
+    *, version: PolicyVersion, verdicts, specs, applied: scope.Scope, facts: Sequence[FactRecord],
+    has_contact: bool,
 ) -> VersionRating:
     sells_children = bool(
         applied.conditions.get("sells_or_shares_under_16")
@@ -178,7 +182,9 @@ def _rating_store(
             and any(f.kind == "sale" and f.value.get("sells") for f in facts)
         )
     )
-    result = rating.rate(verdicts, specs, sells_children_data=sells_children)
+    result = rating.rate(
+        verdicts, specs, sells_children_data=sells_children, has_contact=has_contact
+    )
     obj, _ = VersionRating.objects.update_or_create(
         version=version,
         defaults={

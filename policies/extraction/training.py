@@ -293,12 +293,15 @@ def _stage2_matrix(p1: np.ndarray, keys: _Keys, examples: Sequence[Example]) -> 
 
 
 def choose_thresholds(proba: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    """Per category, the threshold on a coarse grid that maximises F1 on held-out data.
+    """Per category, the threshold that maximises F1 on held-out data, kept near 0.5.
 
-    A coarse grid (0.10-0.90 by 0.02) and ties broken towards 0.5 keep the choice stable on a
-    few hundred validation clauses. Categories with no positives keep 0.5.
+    The held-out set is a few hundred authored clauses, cleaner than real policies, so its
+    F1 curve is flat and noisy: we search only 0.30-0.70 (step 0.02) and prefer the threshold
+    nearest 0.5 unless another beats it by more than 0.01 F1. (On OPP-115 val, thresholds as
+    low as 0.1 picked on the authored held-out set cost about 3 points of micro-F1.) Categories
+    with no positives keep 0.5.
     """
-    grid = np.round(np.arange(0.10, 0.9001, 0.02), 2)
+    grid = np.round(np.arange(0.30, 0.7001, 0.02), 2)
     out: dict[str, float] = {}
     for j, cat in enumerate(CATEGORIES):
         yj = y[:, j].astype(bool)
@@ -308,9 +311,8 @@ def choose_thresholds(proba: np.ndarray, y: np.ndarray) -> dict[str, float]:
         best, best_t = -1.0, 0.5
         for t in sorted(grid, key=lambda t: abs(t - 0.5)):
             pred = proba[:, j] >= t
-            tp = np.sum(pred & yj)
-            f1 = 2 * tp / (pred.sum() + yj.sum()) if (pred.sum() + yj.sum()) else 0.0
-            if f1 > best + 1e-9:
+            f1 = 2 * np.sum(pred & yj) / (pred.sum() + yj.sum())
+            if f1 > best + 0.01:
                 best, best_t = f1, float(t)
         out[cat] = best_t
     return out

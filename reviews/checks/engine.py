@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 
 from policies.extraction.document import ClauseInput, Fact
 from reviews.catalogue import CONDITIONS, RequirementSpec
-from reviews.checks import rules_general as G
-from reviews.checks import rules_us as U
+from reviews.checks import rules_general as G, rules_us as U
 from reviews.checks.index import Evidence, PolicyIndex, build_index, cue_pattern, is_negated
 from reviews.checks.outcome import (
     MISSING,

@@ -4,8 +4,7 @@ SOPIPA commitments an ed-tech policy is expected to state."""
 from __future__ import annotations
 
 from reviews.catalogue import RequirementSpec
-from reviews.checks import patterns as P
-from reviews.checks import rules_general as G
+from reviews.checks import patterns as P, rules_general as G
 from reviews.checks.index import Hit, PolicyIndex, is_negated, rx, sentence_of
 from reviews.checks.outcome import Outcome, fact_hits, found, miss, negated, part, sat
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from policies.extraction.document import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block
 from policies.extraction.readers import read_document
