@@ -53,14 +53,17 @@ def _python_version(executable: str) -> tuple[int, int] | None:
 
 
 def find_python() -> str:
-    """A Python >= 3.12: the current one, ones on PATH, then pyenv's and the system's."""
+    """A Python >= 3.12: the current one, ones on PATH, then pyenv's and the system's.
+
+    3.12 comes first: ``config/constraints.txt`` is locked (and tested) on it.
+    """
     if sys.version_info[:2] >= MIN_PYTHON:
         return sys.executable
-    candidates = [shutil.which(name) for name in ("python3.14", "python3.13", "python3.12")]
+    candidates = [shutil.which(name) for name in ("python3.12", "python3.13", "python3.14")]
     home = Path.home()
-    candidates += sorted(glob.glob(str(home / ".pyenv/versions/3.1[2-9]*/bin/python3")), reverse=True)
-    candidates += sorted(glob.glob("/usr/bin/python3.1[2-9]"), reverse=True)
-    candidates += sorted(glob.glob("/usr/local/bin/python3.1[2-9]"), reverse=True)
+    candidates += sorted(glob.glob(str(home / ".pyenv/versions/3.1[2-9]*/bin/python3")))
+    candidates += sorted(glob.glob("/usr/bin/python3.1[2-9]"))
+    candidates += sorted(glob.glob("/usr/local/bin/python3.1[2-9]"))
     for candidate in filter(None, candidates):
         version = _python_version(candidate)
         if version and version >= MIN_PYTHON:

@@ -19,7 +19,7 @@ import re
 import time
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,11 @@ N_CAT = len(CATEGORIES)
 
 @dataclass(frozen=True)
 class Example:
-    """One labelled clause with its context. ``group`` keeps related clauses in one CV fold."""
+    """One labelled clause with its context.
+
+    ``group`` identifies the clause (the held-out split hashes it); ``document`` names the policy
+    it belongs to, and all clauses of one document fall in the same cross-validation fold.
+    """
 
     text: str
     labels: tuple[str, ...]
@@ -57,6 +61,7 @@ class Example:
     prev_text: str = ""
     next_text: str = ""
     group: str = ""
+    document: str = ""
 
     def context(self) -> ClauseContext:
         return ClauseContext(self.text, self.heading, self.prev_text, self.next_text)
@@ -93,10 +98,15 @@ def load_corpus(directory: Path = CORPUS_DIR) -> tuple[list[Example], list[str]]
 
     Malformed rows are skipped (and reported) rather than fatal, because the corpus files are
     written by several people and a half-written line must not block training.
+
+    Writers mostly write whole policies top to bottom, so consecutive rows of one file with the
+    same ``domain`` and ``style`` tags are taken as one document: each row gets its neighbours
+    as ``prev_text``/``next_text``, the same context the classifier sees in a real policy.
     """
     examples: list[Example] = []
     problems: list[str] = []
     for path in sorted(Path(directory).glob("*.jsonl")):
+        rows: list[tuple[Example, tuple[str, str]]] = []
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
@@ -105,19 +115,33 @@ def load_corpus(directory: Path = CORPUS_DIR) -> tuple[list[Example], list[str]]
                 row = json.loads(line)
                 text = str(row["text"]).strip()
                 labels = tuple(dict.fromkeys(row["labels"]))
-            except (ValueError, KeyError, TypeError) as exc:
+                tags = (str(row.get("domain", "")), str(row.get("style", "")))
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 problems.append(f"{where}: {exc}")
                 continue
             bad = [lab for lab in labels if lab not in CATEGORIES]
             if bad or not labels or not text:
                 problems.append(f"{where}: bad labels {bad or labels!r} or empty text")
                 continue
+            example = Example(
+                text=text,
+                labels=labels,
+                heading=str(row.get("heading") or "").strip(),
+                group=str(row.get("id") or where),
+            )
+            rows.append((example, tags))
+        doc = 0
+        for i, (example, tags) in enumerate(rows):
+            if i and tags != rows[i - 1][1]:
+                doc += 1
+            prev_ok = i > 0 and rows[i - 1][1] == tags
+            next_ok = i + 1 < len(rows) and rows[i + 1][1] == tags
             examples.append(
-                Example(
-                    text=text,
-                    labels=labels,
-                    heading=str(row.get("heading") or "").strip(),
-                    group=str(row.get("id") or where),
+                replace(
+                    example,
+                    prev_text=rows[i - 1][0].text if prev_ok else "",
+                    next_text=rows[i + 1][0].text if next_ok else "",
+                    document=f"{path.stem}#{doc}",
                 )
             )
     return examples, problems
@@ -215,7 +239,8 @@ def load_opp115(root: Path, split: str) -> list[Example]:
                     heading=heading,
                     prev_text=segments[i - 1][0] if i > 0 else "",
                     next_text=segments[i + 1][0] if i + 1 < len(segments) else "",
-                    group=policy,
+                    group=f"{policy}#{i}",
+                    document=policy,
                 )
             )
     return examples
@@ -357,7 +382,7 @@ def fit(
     x_train = x_keys[keys.self_idx]
 
     # Out-of-fold stage-1 outputs (for the clause and its neighbours) to fit stage 2.
-    fold = _folds([e.group for e in train], params.folds, params.seed)
+    fold = _folds([e.document or e.group for e in train], params.folds, params.seed)
     p1_self = np.zeros((len(train), 2 * N_CAT))
     p1_prev = np.zeros_like(p1_self)
     p1_next = np.zeros_like(p1_self)

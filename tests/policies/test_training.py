@@ -289,7 +289,6 @@ def test_from_annotations_needs_the_selector(tmp_path, monkeypatch):
         call_command("train_classifier", "--from-annotations", "--out", str(tmp_path / "m"))
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(not (OPP115 / "split.csv").is_file(), reason="OPP-115 folder absent")
 def test_default_model_on_opp115_test_split():
     out = StringIO()
