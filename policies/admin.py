@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from policies.models import (
+    ClassifierModel,
     Clause,
     ExtractionRun,
     Fact,
@@ -80,3 +81,43 @@ class FactAdmin(ReadOnlyAdmin):
     list_display = ["version", "kind", "value", "start", "end"]
     list_filter = ["kind"]
     raw_id_fields = ["version", "run", "clause"]
+
+
+@admin.register(ClassifierModel)
+class ClassifierModelAdmin(admin.ModelAdmin):
+    """The model registry: promote with the action; rollback promotes the previous one."""
+
+    list_display = ["version", "is_promoted", "licence_restricted", "promoted_at", "created_at"]
+    list_filter = ["is_promoted", "licence_restricted"]
+    readonly_fields = [
+        "version", "meta", "training_summary", "metrics", "licence_restricted", "is_promoted",
+        "promoted_at", "promoted_by", "created_by", "created_at",
+    ]
+    exclude = ["arrays"]
+    actions = ["promote", "rollback"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description="Promote the selected model (new runs use it)")
+    def promote(self, request, queryset) -> None:
+        from django.core.exceptions import ValidationError
+
+        from policies import services
+
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one model to promote.", level="error")
+            return
+        try:
+            model = services.classifier_model_promote(model_id=queryset.get().pk, by=request.user)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), level="error")
+            return
+        self.message_user(request, f"{model.version} is now used for new runs.")
+
+    @admin.action(description="Roll back to the previously promoted model")
+    def rollback(self, request, queryset) -> None:
+        from policies import services
+
+        model = services.classifier_model_rollback(by=request.user)
+        self.message_user(request, f"Now using {model.version if model else 'the shipped default model'}.")

@@ -24,6 +24,13 @@ class Team(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # The product's permissions, granted through role groups (policies/roles.py).
+        permissions = [
+            ("review_policy", "Can import policies and review findings"),
+            ("approve_review", "Can approve reviews"),
+            ("lead_annotation", "Can lead annotation campaigns and promote models"),
+            ("annotate", "Can annotate clauses in campaigns"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -263,3 +270,50 @@ class Fact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.value}"
+
+
+class ClassifierModelQuerySet(models.QuerySet):
+    def promoted(self) -> ClassifierModelQuerySet:
+        return self.filter(is_promoted=True)
+
+
+class ClassifierModel(models.Model):
+    """A trained clause classifier in the registry. The promoted one classifies new runs; with
+    none promoted, the model shipped in the repository does. Artifacts live in the database so
+    every worker sees the same model."""
+
+    version = models.CharField(max_length=80, unique=True)
+    meta = models.JSONField(help_text="The model's settings, thresholds and training summary.")
+    arrays = models.BinaryField(help_text="Weights as a NumPy .npz archive (no pickle).")
+    training_summary = models.JSONField(default=dict, blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+    licence_restricted = models.BooleanField(
+        default=False,
+        help_text="Trained on data the product may not ship (e.g. OPP-115): never promoted.",
+    )
+    is_promoted = models.BooleanField(default=False)
+    promoted_at = models.DateTimeField(null=True, blank=True)
+    promoted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClassifierModelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_promoted"], condition=Q(is_promoted=True), name="one_promoted_model"
+            ),
+            models.CheckConstraint(
+                condition=~(Q(is_promoted=True) & Q(licence_restricted=True)),
+                name="restricted_model_never_promoted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version}{' (promoted)' if self.is_promoted else ''}"

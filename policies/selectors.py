@@ -135,6 +135,106 @@ def version_facts(*, version: PolicyVersion) -> QuerySet[Fact]:
     return version.facts.order_by("kind", "start")
 
 
+# Facts panel: the order and the names reviewers see; kinds not listed are shown last.
+FACT_LABELS = {
+    "organization": "Organisation",
+    "last_updated": "Last updated",
+    "email": "E-mail",
+    "phone": "Phone",
+    "address": "Postal address",
+    "contact_form": "Contact form",
+    "dpo": "Data protection officer",
+    "eu_representative": "EU representative",
+    "data_category": "Data collected",
+    "data_source": "Sources",
+    "purpose": "Purposes",
+    "legal_basis": "Legal bases",
+    "third_party": "Named third parties",
+    "recipient_category": "Recipients",
+    "retention": "Retention",
+    "right": "Rights",
+    "request_method": "How to exercise rights",
+    "children": "Children",
+    "student_data": "Student data",
+    "dnt": "Do Not Track",
+    "gpc": "Global Privacy Control",
+    "transfer": "International transfers",
+    "sale": "Sale of data",
+    "shares_for_ads": "Sharing for advertising",
+    "security": "Security measures",
+    "policy_change": "Policy changes",
+    "vague_term": "Vague wording",
+}
+_HIDDEN_FACTS = {"table_of_contents"}
+
+
+def fact_text(kind: str, value) -> str:
+    """A fact's value in a few words, for the facts panel."""
+    if not isinstance(value, dict):
+        return str(value)
+    if kind == "retention":
+        days = value.get("period_days")
+        return f"{days} days" if days else ("vague: " if value.get("vague") else "") + value.get("text", "")[:80]
+    if kind == "sale":
+        return "says it sells" if value.get("sells") else "says it does not sell"
+    if kind == "shares_for_ads":
+        return "shares for advertising" if value.get("shares") else "does not share for advertising"
+    if kind in ("dnt", "gpc"):
+        return {"honors": "honoured", "does_not_honor": "not honoured"}.get(value.get("stance"), "mentioned")
+    if kind == "children":
+        parts = [value.get("statement", "").replace("_", " ")]
+        if value.get("min_age"):
+            parts.append(f"age {value['min_age']}")
+        if value.get("consent"):
+            parts.append(f"consent: {value['consent']}")
+        return ", ".join(p for p in parts if p)
+    if kind == "transfer":
+        safeguards = ", ".join(value.get("safeguards") or []) or "no safeguard named"
+        countries = ", ".join(value.get("countries") or []) or value.get("outside") or "abroad"
+        return f"{countries} ({safeguards})"
+    if kind == "last_updated":
+        return value.get("date", "")
+    for key in ("name", "address", "number", "text", "url", "category", "purpose", "basis",
+                "right", "method", "statement", "measure", "notice", "source", "term", "date"):
+        if value.get(key):
+            return str(value[key]).replace("_", " ")
+    return ", ".join(f"{k}: {v}" for k, v in value.items())
+
+
+@dataclass(frozen=True)
+class FactItem:
+    text: str
+    clause_id: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class FactGroup:
+    kind: str
+    label: str
+    items: list[FactItem]
+
+
+def fact_groups(*, version: PolicyVersion) -> list[FactGroup]:
+    """The version's facts grouped by kind in panel order; repeated values are shown once."""
+    groups: dict[str, FactGroup] = {}
+    seen: set[tuple[str, str]] = set()
+    for fact in version.facts.order_by("start"):
+        if fact.kind in _HIDDEN_FACTS:
+            continue
+        text = fact_text(fact.kind, fact.value)
+        if (fact.kind, text.lower()) in seen:
+            continue
+        seen.add((fact.kind, text.lower()))
+        group = groups.setdefault(
+            fact.kind, FactGroup(fact.kind, FACT_LABELS.get(fact.kind, fact.kind.replace("_", " ")), [])
+        )
+        group.items.append(FactItem(text, fact.clause_id, fact.start, fact.end))
+    order = list(FACT_LABELS)
+    return sorted(groups.values(), key=lambda g: order.index(g.kind) if g.kind in order else len(order))
+
+
 def version_export(*, version: PolicyVersion) -> dict:
     """The version's text, clauses (with categories) and facts as plain JSON data: the
     ``analyze --json`` entry (see docs/analyze-json.md) without the review parts."""

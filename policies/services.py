@@ -18,14 +18,15 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from policies import tasks
-from policies.extraction import classify, facts, pipeline, readers
+from policies import classifiers, tasks
+from policies.extraction import facts, pipeline, readers
 from policies.extraction.document import ClauseInput, Fact as FactRecord, Segmentation
 from policies.models import (
+    ClassifierModel,
     Clause,
     ExtractionRun,
     Fact,
@@ -64,7 +65,10 @@ def default_policy_name(filename: str) -> str:
     """A stable name from a file name, so re-importing the same file finds the same policy."""
     stem = filename.rsplit("/", 1)[-1]
     stem = stem.rsplit(".", 1)[0] if "." in stem else stem
-    return stem.replace("_", " ").replace("-", " ").strip()[:200] or "Untitled policy"
+    words = stem.replace("_", " ").replace("-", " ").split()
+    # "northwind-meetings" -> "Northwind Meetings"; "ACME_EULA" keeps its capitals.
+    name = " ".join(w[:1].upper() + w[1:] if w.islower() else w for w in words)
+    return name[:200] or "Untitled policy"
 
 
 def policy_version_import(
@@ -296,7 +300,7 @@ def extraction_run_execute(*, run_id: int) -> ExtractionRun:
         progress("segmenting", 10)
         segmentation = pipeline.segment_text(version.text, pipeline.blocks_from_json(version.blocks))
         progress("classifying", 35)
-        classifier = classify.load_default()
+        classifier = classifiers.active()
         unsaved = pipeline.classify_clauses(
             pipeline.clause_inputs(version.text, segmentation), classifier
         )
@@ -424,3 +428,71 @@ def _facts_store(run: ExtractionRun, found: Sequence[FactRecord]) -> None:
         )
         for f in found
     )
+
+
+# --- classifier registry ---------------------------------------------------------------------
+
+
+def classifier_model_register(
+    *,
+    classifier,
+    training_summary: dict,
+    metrics: dict,
+    by: AbstractBaseUser | None,
+    licence_restricted: bool = False,
+) -> ClassifierModel:
+    """Store a trained classifier in the registry (not promoted)."""
+    model = ClassifierModel(
+        version=classifier.version,
+        meta=classifier.meta,
+        arrays=classifiers.to_npz_bytes(classifier),
+        training_summary=training_summary,
+        metrics=metrics,
+        licence_restricted=licence_restricted,
+        created_by=by,
+    )
+    model.full_clean(exclude=["arrays"])
+    model.save()
+    return model
+
+
+@transaction.atomic
+def classifier_model_promote(*, model_id: int, by: AbstractBaseUser | None) -> ClassifierModel:
+    """Make a model the one new runs use; the previously promoted one steps down."""
+    models_ = list(ClassifierModel.objects.select_for_update().order_by("pk").filter(
+        Q(pk=model_id) | Q(is_promoted=True)
+    ))
+    model = next((m for m in models_ if m.pk == model_id), None)
+    if model is None:
+        raise ValidationError("No such model.", code="not_found")
+    if model.licence_restricted:
+        raise ValidationError(
+            "This model was trained on data the product may not ship; it cannot be promoted.",
+            code="restricted",
+        )
+    ClassifierModel.objects.filter(is_promoted=True).exclude(pk=model_id).update(is_promoted=False)
+    model.is_promoted, model.promoted_at, model.promoted_by = True, timezone.now(), by
+    model.save(update_fields=["is_promoted", "promoted_at", "promoted_by"])
+    return model
+
+
+@transaction.atomic
+def classifier_model_demote_all(*, by: AbstractBaseUser | None) -> None:
+    """Back to the shipped default model (the one-click rollback when nothing else was promoted)."""
+    ClassifierModel.objects.select_for_update().filter(is_promoted=True).update(is_promoted=False)
+
+
+@transaction.atomic
+def classifier_model_rollback(*, by: AbstractBaseUser | None) -> ClassifierModel | None:
+    """Promote the model promoted before the current one (or the shipped default if none)."""
+    current = ClassifierModel.objects.select_for_update().filter(is_promoted=True).first()
+    previous = (
+        ClassifierModel.objects.filter(promoted_at__isnull=False, licence_restricted=False)
+        .exclude(pk=current.pk if current else None)
+        .order_by("-promoted_at")
+        .first()
+    )
+    if previous is None:
+        classifier_model_demote_all(by=by)
+        return None
+    return classifier_model_promote(model_id=previous.pk, by=by)

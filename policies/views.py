@@ -17,7 +17,7 @@ from django_htmx.http import (
 )
 from django_htmx.middleware import HtmxDetails
 
-from policies import selectors, services
+from policies import roles, selectors, services
 from policies.extraction.document import CATEGORIES
 from policies.forms import ImportForm, PolicyFilterForm
 from policies.models import PolicyVersion
@@ -45,6 +45,7 @@ def policy_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def policy_import(request: HtmxHttpRequest) -> HttpResponse:
+    roles.require(request.user, roles.REVIEW)
     teams = selectors.teams_for_user(user=request.user)
     if not teams.exists():
         messages.error(request, "You are not a member of any team, so you cannot import policies.")
@@ -102,7 +103,8 @@ def _version_page(request: HtmxHttpRequest, version: PolicyVersion) -> HttpRespo
         "versions": selectors.versions_of(policy=version.policy),
         "run": selectors.latest_run(version=version),
         "sections": selectors.version_sections(version=version, category=category),
-        "facts": selectors.version_facts(version=version),
+        "fact_groups": selectors.fact_groups(version=version),
+        "legend": [(name, selectors.category_slug(name)) for name in CATEGORIES],
         "categories": CATEGORIES,
         "category": category,
     }
@@ -146,6 +148,7 @@ def run_status(request: HtmxHttpRequest, run_id: int) -> HttpResponse:
 @login_required
 def run_retry(request: HtmxHttpRequest, run_id: int) -> HttpResponse:
     failed = selectors.run_get_for_user(user=request.user, run_id=run_id)
+    roles.require(request.user, roles.REVIEW)
     try:
         run = services.extraction_run_retry(run_id=failed.pk, by=request.user)
     except ValidationError as exc:

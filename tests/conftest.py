@@ -15,20 +15,42 @@ def team(db):
     return factories.TeamFactory(name="Privacy office")
 
 
+def member(team, username: str, role: str | None):
+    """A user of ``team`` with one role (None: no role, which reads like a viewer)."""
+    from django.contrib.auth.models import Group
+
+    user = factories.UserFactory(username=username)
+    team.members.add(user)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
 @pytest.fixture
 def reviewer(team):
-    user = factories.UserFactory(username="rita")
-    team.members.add(user)
-    return user
+    return member(team, "rita", "Reviewer")
+
+
+@pytest.fixture
+def approver(team):
+    return member(team, "april", "Approver")
+
+
+@pytest.fixture
+def viewer(team):
+    return member(team, "vic", "Viewer")
+
+
+@pytest.fixture
+def viewer_client(client, viewer):
+    client.force_login(viewer)
+    return client
 
 
 @pytest.fixture
 def outsider(db):
-    """A signed-in user of another team: must see none of ``team``'s policies."""
-    other = factories.TeamFactory(name="Other team")
-    user = factories.UserFactory(username="otto")
-    other.members.add(user)
-    return user
+    """A signed-in reviewer of another team: must see none of ``team``'s policies."""
+    return member(factories.TeamFactory(name="Other team"), "otto", "Reviewer")
 
 
 @pytest.fixture
@@ -90,8 +112,13 @@ def _requirement_catalogue(request):
         return
     transactional = "transactional_db" in names or (marker and marker.kwargs.get("transaction"))
     request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.contrib.auth.models import Group
+
+    from policies import roles
     from reviews import services
     from reviews.models import Requirement
 
     if not Requirement.objects.filter(is_builtin=True).exists():
         services.requirements_sync_from_catalogue()
+    if not Group.objects.filter(name=roles.REVIEWER).exists():
+        roles.ensure_role_groups()

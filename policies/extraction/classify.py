@@ -93,12 +93,15 @@ class _TokenTable:
     Python work per clause is one regex and one dict lookup per token.
     """
 
-    def __init__(self, spec: HashSpec) -> None:
+    def __init__(self, spec: HashSpec, char_lookup: np.ndarray | None = None) -> None:
         self.spec = spec
+        # With a model loaded, char n-grams are stored as active column ids (unused n-grams
+        # dropped once per token, not once per occurrence); before training, as hashed columns.
+        self.char_lookup = char_lookup
         self.ids: dict[str, int] = {}
         self.word_hash = np.zeros(0, dtype=np.uint64)
         self.char_ptr = np.zeros(1, dtype=np.int64)
-        self.char_hash = np.zeros(0, dtype=np.uint64)
+        self.char_col = np.zeros(0, dtype=np.int64)
 
     def _grams(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Char n-gram hashes of each token, grouped by token, and the count per token.
@@ -134,7 +137,7 @@ class _TokenTable:
         if not new:
             return
         if len(self.ids) + len(new) > _TOKEN_CACHE_LIMIT:
-            self.__init__(self.spec)  # type: ignore[misc]
+            self.__init__(self.spec, self.char_lookup)  # type: ignore[misc]
             new = sorted(tokens)
         base = len(self.ids)
         for i, tok in enumerate(new):
@@ -143,9 +146,16 @@ class _TokenTable:
         # the char view keeps the real digits.
         words = np.array([_crc(_DIGIT_RE.sub("0", t)) for t in new], dtype=np.uint64)
         flat, lengths = self._grams(new)
+        cols = (flat % np.uint64(1 << self.spec.char_bits)).astype(np.int64)
+        if self.char_lookup is not None:
+            cols = self.char_lookup[cols]
+            keep = cols >= 0
+            owner = np.repeat(np.arange(len(new)), lengths)[keep]
+            cols = cols[keep]
+            lengths = np.bincount(owner, minlength=len(new))
         self.word_hash = np.concatenate([self.word_hash, words])
         self.char_ptr = np.concatenate([self.char_ptr, self.char_ptr[-1] + np.cumsum(lengths)])
-        self.char_hash = np.concatenate([self.char_hash, flat])
+        self.char_col = np.concatenate([self.char_col, cols])
 
     def encode(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Token ids of all texts, concatenated, and the number of tokens per text."""
@@ -177,7 +187,6 @@ class Featurizer:
         view_weights: dict[str, float] | None = None,
     ) -> None:
         self.spec = spec
-        self._tokens = _TokenTable(spec)
         self.sizes = {
             "word": 1 << spec.word_bits,
             "char": 1 << spec.char_bits,
@@ -197,11 +206,16 @@ class Featurizer:
                 self._offsets[view] = offset
                 offset += len(self.active[view])
         self.n_active = offset
+        self._tokens = _TokenTable(spec, self._lookup.get("char"))
 
     def _hashed(
         self, encoded: tuple[np.ndarray, np.ndarray], view: str
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(row, hashed column) pairs of encoded texts, duplicates not yet summed."""
+        """(row, column) pairs of encoded texts, duplicates not yet summed.
+
+        Columns are hashed ids, except char columns once active features are known, which are
+        already active ids (see ``_TokenTable``).
+        """
         ids, lengths = encoded
         doc = np.repeat(np.arange(len(lengths)), lengths)
         mod = np.uint64(self.sizes[view])
@@ -209,10 +223,9 @@ class Featurizer:
             starts = self._tokens.char_ptr[ids]
             counts = self._tokens.char_ptr[ids + 1] - starts
             total = int(counts.sum())
-            # Position k of token t's run maps to char_hash[starts[t] + k].
+            # Position k of token t's run maps to char_col[starts[t] + k].
             offsets = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(total)
-            cols = (self._tokens.char_hash[offsets] % mod).astype(np.int64)
-            return np.repeat(doc, counts), cols
+            return np.repeat(doc, counts), self._tokens.char_col[offsets]
         h = self._tokens.word_hash[ids]
         uni = (h % mod).astype(np.int64)
         same = doc[:-1] == doc[1:]
@@ -246,7 +259,8 @@ class Featurizer:
         all_rows, all_cols, all_vals = [], [], []
         for view in views:
             rows, cols = self._hashed(encoded, view)
-            cols = self._lookup[view][cols]
+            if view != "char":
+                cols = self._lookup[view][cols]
             keep = cols >= 0
             # Summing duplicates: one sort of (row, col) keys per view.
             width = len(self.active[view])
@@ -271,7 +285,7 @@ def shape_features(texts: Sequence[str], headings: Sequence[str]) -> np.ndarray:
     """Dense clause-shape features for stage 2: length, bareness, heading-likeness."""
     out = np.zeros((len(texts), 4), dtype=np.float32)
     for i, (text, heading) in enumerate(zip(texts, headings, strict=True)):
-        n_tok = len(_TOKEN_RE.findall(text))
+        n_tok = len(text.split())
         stripped = text.rstrip()
         out[i, 0] = math.log1p(n_tok) / 5.0
         out[i, 1] = 1.0 if n_tok <= 6 else 0.0

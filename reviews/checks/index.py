@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from policies.extraction.document import HEADING, ClauseInput, Fact
+from reviews.checks.literals import TokenIndex, gate_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,31 @@ class Hit:
     @property
     def evidence(self) -> Evidence:
         return Evidence(self.clause.id, self.start, self.end)
+
+
+_LOWERED: dict[re.Pattern[str], re.Pattern[str]] = {}
+
+
+def lowered(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The same pattern for lower-cased text: literals lower-cased (escapes kept, so ``\\S`` stays
+    ``\\S``) and, for ASCII patterns, without IGNORECASE, which lets the regex engine skip ahead
+    on literal prefixes instead of case-folding every character."""
+    low = _LOWERED.get(pattern)
+    if low is None:
+        source, out, i = pattern.pattern, [], 0
+        while i < len(source):
+            if source[i] == "\\" or source.startswith("(?P", i):
+                step = 2 if source[i] == "\\" else 3
+                out.append(source[i : i + step])
+                i += step
+            else:
+                out.append(source[i].lower())
+                i += 1
+        flags = pattern.flags
+        if source.isascii():
+            flags &= ~re.IGNORECASE
+        low = _LOWERED[pattern] = re.compile("".join(out), flags)
+    return low
 
 
 def rx(pattern: str) -> re.Pattern[str]:
@@ -140,27 +166,56 @@ class PolicyIndex:
     _order: dict[int, int]
     _joined: str
     _joined_starts: list[int]
+    _tokens: TokenIndex
+    _lower_joined: str | None
     _hits: dict[re.Pattern[str], list[Hit]] = field(default_factory=dict)
+    _outside_toc: dict[re.Pattern[str], list[Hit]] = field(default_factory=dict)
 
     def search(self, pattern: re.Pattern[str], *, include_toc: bool = False) -> list[Hit]:
-        """Every match of ``pattern`` that lies inside one clause, in text order."""
+        """Every match of ``pattern`` that lies inside one clause, in text order. Callers must
+        not change the returned list: it is shared by every rule that asks for the pattern."""
         hits = self._hits.get(pattern)
         if hits is None:
-            hits = []
-            for match in pattern.finditer(self._joined):
-                if match.end() == match.start():
+            hits = self._hits[pattern] = self._scan(pattern)
+            self._outside_toc[pattern] = (
+                [h for h in hits if h.clause.id not in self.toc_ids] if self.toc_ids else hits
+            )
+        return hits if include_toc else self._outside_toc[pattern]
+
+    def _scan(self, pattern: re.Pattern[str]) -> list[Hit]:
+        # Only the clauses whose tokens hold one of the pattern's gate words can match; runs of
+        # such clauses are scanned as one window of the joined text, so a match sees exactly the
+        # context it would see in a scan of the whole text.
+        joined, starts = self._joined, self._joined_starts
+        scanned = joined
+        if self._lower_joined is not None:
+            scanned, pattern = self._lower_joined, lowered(pattern)
+        candidates = self._tokens.candidates(gate_words(pattern))
+        if candidates is None:
+            windows = [(0, len(joined))]
+        else:
+            windows = []
+            for pos in candidates:
+                end = starts[pos + 1] if pos + 1 < len(starts) else len(joined)
+                if windows and windows[-1][1] == starts[pos]:
+                    windows[-1] = (windows[-1][0], end)
+                else:
+                    windows.append((starts[pos], end))
+        hits = []
+        clauses = self.clauses
+        for begin, end in windows:
+            for match in pattern.finditer(scanned, begin, end):
+                m_start, m_end = match.span()
+                if m_end == m_start:
                     continue
-                pos = bisect.bisect_right(self._joined_starts, match.start()) - 1
-                clause = self.clauses[pos]
-                rel = match.start() - self._joined_starts[pos]
-                if rel + (match.end() - match.start()) > len(clause.text):
+                pos = bisect.bisect_right(starts, m_start) - 1
+                clause = clauses[pos]
+                rel = m_start - starts[pos]
+                if rel + (m_end - m_start) > len(clause.text):
                     continue
                 start = clause.start + rel
-                hits.append(Hit(clause, start, start + match.end() - match.start(), match.group(0)))
-            self._hits[pattern] = hits
-        if include_toc:
-            return hits
-        return [h for h in hits if h.clause.id not in self.toc_ids]
+                hits.append(Hit(clause, start, start + m_end - m_start, joined[m_start:m_end]))
+        return hits
 
     def facts_of(self, kind: str) -> list[Fact]:
         """Facts of one kind, ignoring any that sit in a table of contents."""
@@ -211,6 +266,14 @@ def build_index(text: str, clauses: Sequence[ClauseInput], facts: Sequence[Fact]
         if fact.clause_id in toc and fact.kind != "table_of_contents":
             continue
         facts_by_kind.setdefault(fact.kind, []).append(fact)
+    joined = _SEPARATOR.join(c.text for c in ordered)
+    # Lower-casing keeps offsets except for a few letters (e.g. U+0130); then scan the original.
+    lower_joined: str | None = joined.lower()
+    if not lower_joined.isascii():
+        # IGNORECASE also equates these two with "i" and "s"; str.lower() does not.
+        lower_joined = lower_joined.replace("\u0131", "i").replace("\u017f", "s")
+    if len(lower_joined) != len(joined):
+        lower_joined = None
     joined_starts, pos = [], 0
     for clause in ordered:
         joined_starts.append(pos)
@@ -225,8 +288,10 @@ def build_index(text: str, clauses: Sequence[ClauseInput], facts: Sequence[Fact]
         facts_by_kind=facts_by_kind,
         _starts=[c.start for c in ordered],
         _order={c.id: i for i, c in enumerate(ordered)},
-        _joined=_SEPARATOR.join(c.text for c in ordered),
+        _joined=joined,
         _joined_starts=joined_starts,
+        _tokens=TokenIndex([c.text for c in ordered]),
+        _lower_joined=lower_joined,
     )
 
 

@@ -48,7 +48,7 @@ class TestPolicyVersionImport:
         assert outcome.status == "imported"
         version = outcome.version
         assert version.number == 1
-        assert version.policy.name == "acme" and version.policy.vendor == "Acme"
+        assert version.policy.name == "Acme" and version.policy.vendor == "Acme"
         assert version.text.startswith("Acme Learning Privacy Policy")
         assert bytes(version.original) == POLICY.encode("utf-8")
         assert version.size == len(POLICY.encode("utf-8"))

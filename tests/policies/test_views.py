@@ -61,7 +61,7 @@ class TestPolicyList:
         services.extraction_run_execute(run_id=done.run.pk)
         import_text(team, reviewer, text=POLICY + "\nMore.\n", filename="waiting.txt")
         body = reviewer_client.get(reverse("policies:policy_list"), {"status": "queued"}).content.decode()
-        assert "waiting" in body and ">done<" not in body
+        assert "Waiting" in body and ">Done<" not in body
 
     def test_paginates(self, reviewer_client, team):
         for i in range(30):
@@ -136,7 +136,11 @@ class TestImportPage:
         assert not Policy.objects.exists()
 
     def test_user_without_team_is_told(self, client, db):
-        client.force_login(factories.UserFactory(username="loner"))
+        from django.contrib.auth.models import Group
+
+        loner = factories.UserFactory(username="loner")
+        loner.groups.add(Group.objects.get(name="Reviewer"))
+        client.force_login(loner)
         response = client.get(reverse("policies:policy_import"), follow=True)
         assert "not a member of any team" in response.content.decode()
 
@@ -233,3 +237,27 @@ class TestRunProgress:
         ExtractionRun.objects.filter(pk=outcome.run.pk).update(status=ExtractionRun.Status.FAILED)
         response = reviewer_client.post(reverse("policies:run_retry", args=[outcome.run.pk]))
         assert response.status_code == 302
+
+
+@pytest.mark.django_db
+class TestViewerRole:
+    """A viewer of the team reads everything and changes nothing."""
+
+    def test_viewer_reads_policies(self, viewer_client, processed):
+        assert viewer_client.get(reverse("policies:policy_list")).status_code == 200
+        body = viewer_client.get(reverse("policies:version_detail", args=[processed.pk])).content.decode()
+        assert "Information We Collect" in body
+        assert reverse("policies:policy_import") not in body
+
+    def test_viewer_cannot_import(self, viewer_client, team):
+        assert viewer_client.get(reverse("policies:policy_import")).status_code == 403
+        response = viewer_client.post(
+            reverse("policies:policy_import"), {"team": team.pk, "vendor": "A", "name": "n", "text": POLICY}
+        )
+        assert response.status_code == 403 and not Policy.objects.exists()
+
+    def test_viewer_cannot_retry(self, viewer_client, processed):
+        run = processed.runs.get()
+        ExtractionRun.objects.filter(pk=run.pk).update(status=ExtractionRun.Status.FAILED)
+        assert viewer_client.post(reverse("policies:run_retry", args=[run.pk])).status_code == 403
+        assert processed.runs.count() == 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from policies.extraction.document import Fact
+from policies.extraction.facts import cues
 from policies.extraction.facts.sentences import ClauseView
 
 _CHILD = re.compile(
@@ -55,7 +56,17 @@ _PARENT_RIGHTS = re.compile(
 )
 
 
+_CHILD_CUES = cues.register(
+    "children", ("child", "minor", "kid", "coppa", "under", "parent", "age")
+)
+_STUDENT_CUES = cues.register(
+    "student", ("student", "school", "pupil", "ferpa", "sopipa", "teacher")
+)
+
+
 def children_facts(view: ClauseView) -> list[Fact]:
+    if not view.has(_CHILD_CUES):
+        return []
     low = view.lower
     if not (
         "child" in low
@@ -166,6 +177,8 @@ _NEGATED_KIND = frozenset({"no_sale", "no_targeted_ads", "no_profiling"})
 
 
 def student_data_facts(view: ClauseView) -> list[Fact]:
+    if not view.has(_STUDENT_CUES):
+        return []
     low = view.lower
     if not (
         "student" in low

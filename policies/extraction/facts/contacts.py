@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from policies.extraction.document import Fact
+from policies.extraction.facts import cues
 from policies.extraction.facts.sentences import ClauseView
 from policies.extraction.facts.vocabulary import THIRD_PARTIES
 
@@ -184,12 +185,29 @@ _NOT_NAMES = frozenset(
         "updated",
     }
 )
+# Cue bits (see ``cues``): each extractor's necessary wording, so the clauses without it are
+# skipped before any regex runs.
+_EMAIL_CUES = cues.register("email", ("@", "[at", "(at", "[ a", "( a", "[  ", "(  "))
+DIGIT_CUES = cues.register("digit", ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"))
+_FORM_CUES = cues.register(
+    "contact_form", ("form", "here", "contact", "portal", "submit", "help", "http", "www.")
+)
+_DPO_CUES = cues.register("dpo", ("officer", "dpo", "data protection"))
+_EU_REP_CUES = cues.register("eu_representative", ("representative", "27"))
+_ENTITY_CUES = cues.register(
+    "legal_entity",
+    ("inc", "llc", "ltd", "limited", "gmbh", "ag", "s.a", "sa", "corp", "plc", "llp", "b.v", "oy",
+     "ab", "sarl", "s.r.l"),
+)  # fmt: skip
+
 _BANNER = re.compile(r"archived|wayback|snapshot|extracted and transformed", re.IGNORECASE)
 _THIRD_PARTY_NAMES = frozenset(n.lower() for names in THIRD_PARTIES.values() for n in names)
 
 
 def email_facts(view: ClauseView) -> list[Fact]:
     out: list[Fact] = []
+    if not view.has(_EMAIL_CUES):
+        return out
     if "@" in view.text:
         for m in EMAIL.finditer(view.text):
             address = m.group(0).rstrip(".-")
@@ -232,7 +250,7 @@ def _email_role(view: ClauseView, pos: int, address: str) -> str:
 
 
 def phone_facts(view: ClauseView) -> list[Fact]:
-    if sum(map(view.text.count, "0123456789")) < 7:
+    if not view.has(DIGIT_CUES) or sum(map(view.text.count, "0123456789")) < 7:
         return []
     out: list[Fact] = []
     taken: list[tuple[int, int]] = []
@@ -261,6 +279,8 @@ def phone_facts(view: ClauseView) -> list[Fact]:
 
 def contact_form_facts(view: ClauseView) -> list[Fact]:
     out: list[Fact] = []
+    if not view.has(_FORM_CUES):
+        return out
     low = view.lower
     if (
         "form" in low
@@ -302,8 +322,12 @@ def contact_form_facts(view: ClauseView) -> list[Fact]:
     return out
 
 
+def has_dpo_cue(view: ClauseView) -> bool:
+    return view.has(_DPO_CUES)
+
+
 def dpo_facts(view: ClauseView, neighbour_has_contact: bool) -> list[Fact]:
-    if not ("officer" in view.lower or "dpo" in view.lower or "data protection" in view.lower):
+    if not view.has(_DPO_CUES) or not ("officer" in view.lower or "dpo" in view.lower or "data protection" in view.lower):
         return []
     m = DPO.search(view.text)
     if m is None or (m.group(0) == "dpo" and "@" not in view.text):
@@ -316,6 +340,8 @@ def dpo_facts(view: ClauseView, neighbour_has_contact: bool) -> list[Fact]:
 
 
 def eu_representative_facts(view: ClauseView) -> list[Fact]:
+    if not view.has(_EU_REP_CUES):
+        return []
     if "representative" not in view.lower and "27" not in view.lower:
         return []
     m = EU_REP.search(view.text)
@@ -330,7 +356,7 @@ def address_facts(views: Sequence[ClauseView]) -> list[Fact]:
     as contact blocks are often one line per clause) by a postcode/city line or a country."""
     out: list[Fact] = []
     for i, view in enumerate(views):
-        if not _DIGIT.search(view.text):
+        if not view.has(DIGIT_CUES) or not _DIGIT.search(view.text):
             continue
         for m in STREET.finditer(view.text):
             tail = view.text[m.start() : m.start() + 220]
@@ -416,7 +442,7 @@ def _legal_entity(views: Sequence[ClauseView]) -> tuple[ClauseView, int, int, st
     scores: Counter[str] = Counter()
     first: dict[str, tuple[ClauseView, int, int]] = {}
     for rank, view in enumerate(views):
-        if not _usable(view) or not any(
+        if not view.has(_ENTITY_CUES) or not _usable(view) or not any(
             suffix in view.text
             for suffix in (
                 "Inc",

@@ -14,6 +14,7 @@ from policies.extraction.document import ClauseInput, Fact
 from policies.extraction.facts import (
     audiences,
     contacts,
+    cues,
     dates,
     hedges,
     practices,
@@ -57,7 +58,8 @@ def extract_facts(text: str, clauses: Sequence[ClauseInput]) -> list[Fact]:
     Clauses inside a table of contents yield only the ``table_of_contents`` fact.
     """
     ordered = sorted(clauses, key=lambda c: (c.start, c.order))
-    views = [ClauseView(c, text[c.start : c.end], c.start) for c in ordered]
+    masks = _clause_masks(text, ordered)
+    views = [ClauseView(c, text[c.start : c.end], c.start, mask) for c, mask in zip(ordered, masks)]
     facts: list[Fact] = []
 
     toc_facts, toc_ids = structure.table_of_contents_facts(views)
@@ -76,10 +78,11 @@ def extract_facts(text: str, clauses: Sequence[ClauseInput]) -> list[Fact]:
         for extractor in _CLAUSE_EXTRACTORS:
             facts += extractor(view)
         facts += practices.third_party_facts(view, own)
-        neighbour_contact = any(
-            "@" in v.text or contacts.PHONE.search(v.text) for v in body[i + 1 : i + 3]
-        )
-        facts += contacts.dpo_facts(view, neighbour_contact)
+        if contacts.has_dpo_cue(view):
+            neighbour_contact = any(
+                "@" in v.text or contacts.PHONE.search(v.text) for v in body[i + 1 : i + 3]
+            )
+            facts += contacts.dpo_facts(view, neighbour_contact)
 
     # Rights listed in one clause are often exercised as another clause of the section says
     # ("To exercise your rights, e-mail us at ..."): the section's first method stands for all.
@@ -92,6 +95,15 @@ def extract_facts(text: str, clauses: Sequence[ClauseInput]) -> list[Fact]:
         facts += rights.right_facts(view, section_method.get(view.clause.heading_path))
     facts.sort(key=lambda f: (f.start, f.end, f.kind))
     return facts
+
+
+def _clause_masks(text: str, ordered: Sequence[ClauseInput]) -> list[int]:
+    """Cue masks of the clauses; every bit set (no gating) when lower-casing would move
+    offsets (a few non-ASCII letters lower-case to two characters)."""
+    lower = text.lower()
+    if len(lower) != len(text):
+        return [cues.ALL] * len(ordered)
+    return cues.clause_masks(lower, [(c.start, c.end) for c in ordered])
 
 
 def _last_updated_facts(text: str, views: Sequence[ClauseView]) -> list[Fact]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from policies.extraction.document import Fact
+from policies.extraction.facts import cues
 from policies.extraction.facts.sentences import ClauseView
 from policies.extraction.facts.vocabulary import HEDGES
 
@@ -24,7 +25,12 @@ _PHRASES = re.compile(
 _MAY = re.compile(r"\bmay\b|\bMay\b(?=\s+[a-z])")
 
 
+_HEDGE_CUES = cues.register("vague_term", HEDGES)
+
+
 def vague_term_facts(view: ClauseView) -> list[Fact]:
+    if not view.has(_HEDGE_CUES):
+        return []
     out = [
         view.fact("vague_term", {"term": m.group(0).lower()}, m.start(), m.end())
         for m in _PHRASES.finditer(view.text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from policies.extraction.document import Fact
+from policies.extraction.facts import cues
 from policies.extraction.facts.prefilter import Guarded
 from policies.extraction.facts.sentences import ClauseView
 from policies.extraction.facts.vocabulary import (
@@ -62,12 +63,31 @@ _SOURCE = _guard(
 )
 
 
+_COLLECT_CUES = cues.register(
+    "collect",
+    ("collect", "gather", "obtain", "receiv", "record", "log", "store", "process", "provide",
+     "enter", "submit", "upload", "includ", "such as", "use", "access", "automatic"),
+)  # fmt: skip
+
+
+_SOURCE_BITS = sum(1 << pattern.bit for _source, pattern in _SOURCE)
+
+
 def is_collection_context(view: ClauseView) -> bool:
+    found = view.memo.get("collection")
+    if found is None:
+        found = view.memo["collection"] = _collection_context(view)
+    return found
+
+
+def _collection_context(view: ClauseView) -> bool:
     cats = view.clause.categories
     if cats and ("First Party Collection/Use" in cats or "Third Party Sharing/Collection" in cats):
         return True
+    if view.has(_COLLECT_CUES) and _COLLECT.search(view.text):
+        return True
     heading = " ".join(view.clause.heading_path)
-    return bool(_COLLECT.search(view.text)) or bool(heading and _COLLECT_HEADING.search(heading))
+    return bool(heading and _COLLECT_HEADING.search(heading))
 
 
 _DEFINITION = re.compile(
@@ -76,12 +96,12 @@ _DEFINITION = re.compile(
 
 
 def data_category_facts(view: ClauseView) -> list[Fact]:
-    if not is_collection_context(view) or _DEFINITION.search(view.text):
+    if not DATA_CATEGORY_WORDS.possible(view.mask) or not is_collection_context(view) or _DEFINITION.search(view.text):
         return []
     out: list[Fact] = []
     sources = _sources(view)
     accept = lambda category, m: not (category == "contact" and _contact_lookalike(view, m))  # noqa: E731
-    for category, m in DATA_CATEGORY_WORDS.first(view.text, view.lower, accept):
+    for category, m in DATA_CATEGORY_WORDS.first(view.lower, view.mask, accept):
         if view.negated(m.start(), m.end()) and re.search(
             r"\bcollect", view.sentence_text(m.start()), re.IGNORECASE
         ):
@@ -114,15 +134,17 @@ def _sentence_source(view: ClauseView, pos: int) -> str | None:
 
 
 def _sources(view: ClauseView) -> list[str]:
-    return [source for source, pattern in _SOURCE if pattern.search(view.text, view.lower)]
+    if not view.mask & _SOURCE_BITS:
+        return []
+    return [source for source, pattern in _SOURCE if pattern.search(view.text, view.mask)]
 
 
 def data_source_facts(view: ClauseView) -> list[Fact]:
-    if not is_collection_context(view):
+    if not view.mask & _SOURCE_BITS or not is_collection_context(view):
         return []
     out = []
     for source, pattern in _SOURCE:
-        m = pattern.search(view.text, view.lower)
+        m = pattern.search(view.text, view.mask)
         if m is None:
             continue
         if source == "automatic" and not re.search(
@@ -142,6 +164,8 @@ _USE = re.compile(
 
 
 def purpose_facts(view: ClauseView) -> list[Fact]:
+    if not PURPOSE_WORDS.possible(view.mask):
+        return []
     cats = view.clause.categories
     heading = " ".join(view.clause.heading_path).lower()
     if not (
@@ -154,7 +178,7 @@ def purpose_facts(view: ClauseView) -> list[Fact]:
     out = []
     # "we do not use your data for advertising" states no purpose.
     accept = lambda _purpose, m: not view.negated(m.start(), m.end())  # noqa: E731
-    for purpose, m in PURPOSE_WORDS.first(view.text, view.lower, accept):
+    for purpose, m in PURPOSE_WORDS.first(view.lower, view.mask, accept):
         out.append(view.fact("purpose", {"purpose": purpose}, m.start(), m.end()))
     return out
 
@@ -194,6 +218,7 @@ _BASIS = _guard(
         re.compile(r"public\s+interest|official\s+authority|public\s+task", re.IGNORECASE),
     ),
 )
+_BASIS_BITS = sum(1 << pattern.bit for _basis, pattern in _BASIS)
 _BASIS_CONTEXT = re.compile(
     r"basis|based on|lawful|legal ground|art(?:icle|\.)?\s*6|gdpr|we (?:process|rely)|to process",
     re.IGNORECASE,
@@ -201,6 +226,8 @@ _BASIS_CONTEXT = re.compile(
 
 
 def legal_basis_facts(view: ClauseView) -> list[Fact]:
+    if not view.mask & _BASIS_BITS:
+        return []
     low = view.lower
     if not (
         "contract" in low
@@ -213,7 +240,7 @@ def legal_basis_facts(view: ClauseView) -> list[Fact]:
         return []
     out = []
     for basis, pattern in _BASIS:
-        m = pattern.search(view.text, view.lower)
+        m = pattern.search(view.text, view.mask)
         if m is None:
             continue
         if basis == "consent" and not _BASIS_CONTEXT.search(view.sentence_text(m.start())):
@@ -252,20 +279,30 @@ _SHARE = re.compile(
 )
 
 
+_NAME_CUES = cues.register("third_party_name", tuple(_CANONICAL))
+_ENTITY_CUES = cues.register(
+    "recipient_entity",
+    ("inc", "llc", "ltd", "limited", "gmbh", "corp", "plc", "llp", "s.a.", "b.v.", " ag"),
+)
+_THIRD_PARTY_BITS = (1 << _NAME_CUES) | (1 << _ENTITY_CUES)
+
+
 def third_party_facts(view: ClauseView, own_names: frozenset[str]) -> list[Fact]:
     """Named services and companies. ``own_names``: lower-cased names of the policy's own
     organisation, which is never its own third party."""
     out: list[Fact] = []
     seen: set[str] = set()
     text = view.text
-    for m in _PLAIN_NAMES.finditer(text):
+    if not view.mask & _THIRD_PARTY_BITS:
+        return out
+    for m in _PLAIN_NAMES.finditer(text) if view.has(_NAME_CUES) else ():
         name = _CANONICAL[m.group(0).lower()]
         if m.group(0).islower() and len(m.group(0)) < 5:
             continue  # "aws" in running text is too weak
         if name not in seen:
             seen.add(name)
             out.append(view.fact("third_party", {"name": name}, m.start(), m.end()))
-    for m in _AMBIGUOUS_NAMES.finditer(text):
+    for m in _AMBIGUOUS_NAMES.finditer(text) if view.has(_NAME_CUES) else ():
         s, _e = view.sentence_at(m.start())
         if m.start() == s or text[max(0, m.start() - 2) : m.start()] in (". ", "• "):
             continue  # sentence-initial capital says nothing
@@ -273,7 +310,7 @@ def third_party_facts(view: ClauseView, own_names: frozenset[str]) -> list[Fact]
         if name not in seen:
             seen.add(name)
             out.append(view.fact("third_party", {"name": name}, m.start(), m.end()))
-    if _SHARE.search(text):
+    if view.has(_ENTITY_CUES) and _SHARE.search(text):
         for m in _RECIPIENT_ENTITY.finditer(text):
             name = m.group(0).strip()
             first = m.group(1).split()[0].lower()
@@ -290,6 +327,8 @@ def third_party_facts(view: ClauseView, own_names: frozenset[str]) -> list[Fact]
 
 
 def recipient_facts(view: ClauseView) -> list[Fact]:
+    if not RECIPIENT_WORDS.possible(view.mask):
+        return []
     cats = view.clause.categories
     heading = " ".join(view.clause.heading_path).lower()
     if not (
@@ -311,7 +350,7 @@ def recipient_facts(view: ClauseView) -> list[Fact]:
             return False
         return not view.negated(m.start(), m.end()) or bool(re.search(r"\bonly\b", sentence))
 
-    for category, m in RECIPIENT_WORDS.first(view.text, view.lower, accept):
+    for category, m in RECIPIENT_WORDS.first(view.lower, view.mask, accept):
         out.append(view.fact("recipient_category", {"category": category}, m.start(), m.end()))
     return out
 
@@ -402,7 +441,16 @@ _NOT_RETENTION = re.compile(
 )
 
 
+_RETENTION_CUES = cues.register(
+    "retention",
+    ("retain", "retention", "keep", "kept", "stor", "delet", "eras", "long as", "hold", "purge",
+     "destroy"),
+)  # fmt: skip
+
+
 def retention_facts(view: ClauseView) -> list[Fact]:
+    if not view.has(_RETENTION_CUES):
+        return []
     low = view.lower
     if not (
         "retain" in low
@@ -475,7 +523,12 @@ _ANON = re.compile(
 )
 
 
+_SALE_CUES = cues.register("sale", ("sell", "sold", "sale", "rent", "trad", "monetiz"))
+
+
 def sale_facts(view: ClauseView) -> list[Fact]:
+    if not view.has(_SALE_CUES):
+        return []
     low = view.lower
     if not (
         "sell" in low
@@ -522,7 +575,12 @@ _ADS = re.compile(
 )
 
 
+_ADS_CUES = cues.register("ads", ("advertis", "ads", "target", "market"))
+
+
 def shares_for_ads_facts(view: ClauseView) -> list[Fact]:
+    if not view.has(_ADS_CUES):
+        return []
     low = view.lower
     if "ad" not in low or not (
         "advertis" in low or "ads" in low or "target" in low or "market" in low
@@ -619,8 +677,15 @@ _NOT_GEO = re.compile(
 )
 
 
+_TRANSFER_CUES = cues.register(
+    "transfer",
+    ("transfer", "stored", "store", "hosted", "host", "processed", "located", "server",
+     "cross-border", "international", "worldwide", "outside"),
+)  # fmt: skip
+
+
 def transfer_facts(view: ClauseView) -> list[Fact]:
-    if not _TRANSFER.search(view.text):
+    if not view.has(_TRANSFER_CUES) or not _TRANSFER.search(view.text):
         return []
     for m in _TRANSFER_STRONG.finditer(view.text):
         s, e = view.sentence_at(m.start())
@@ -689,8 +754,11 @@ _NOTICE = (
 )
 
 
+_CHANGE_CUES = cues.register("policy_change", ("chang", "updat", "modif", "revis", "amend"))
+
+
 def policy_change_facts(view: ClauseView) -> list[Fact]:
-    if not _CHANGE.search(view.text) or not _CHANGE_SUBJECT.search(view.text):
+    if not view.has(_CHANGE_CUES) or not _CHANGE.search(view.text) or not _CHANGE_SUBJECT.search(view.text):
         return []
     heading = " ".join(view.clause.heading_path).lower()
     if not (
@@ -767,7 +835,12 @@ _SECURITY = _guard(
 )
 
 
+_SECURITY_BITS = sum(1 << pattern.bit for _measure, pattern in _SECURITY)
+
+
 def security_facts(view: ClauseView) -> list[Fact]:
+    if not view.mask & _SECURITY_BITS:
+        return []
     cats = view.clause.categories
     heading = " ".join(view.clause.heading_path).lower()
     low = view.lower
@@ -781,7 +854,7 @@ def security_facts(view: ClauseView) -> list[Fact]:
         return []
     out = []
     for measure, pattern in _SECURITY:
-        m = pattern.search(view.text, view.lower)
+        m = pattern.search(view.text, view.mask)
         if m and not view.negated(m.start(), m.end()):
             out.append(view.fact("security", {"measure": measure}, m.start(), m.end()))
     return out

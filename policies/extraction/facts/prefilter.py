@@ -1,15 +1,17 @@
-"""Cheap substring pre-checks for keyword regexes.
+"""Literal pre-checks for keyword regexes.
 
 Python's ``re`` tries every alternative at every position, so a table of keyword patterns run
 over every clause dominates the cost of fact extraction. Each pattern here carries the literal
-words one of which any match must contain (derived from the pattern itself); a clause that holds
-none of them is skipped with a few C-level ``in`` tests.
+words one of which any match must contain (derived from the pattern itself); they become the
+pattern's cue bit (``cues``), and a clause whose mask lacks the bit is never searched.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+
+from policies.extraction.facts import cues
 
 _GROUP = re.compile(r"\((?:[^()\\]|\\.)*\)[?*+]?(?:\{\d*,?\d*\})?")
 _CLASS = re.compile(r"\[(?:[^\]\\]|\\.)*\][?*+]?(?:\{\d*,?\d*\})?")
@@ -89,22 +91,26 @@ def _balanced(s: str) -> bool:
 
 
 class Guarded:
-    """A compiled pattern with its literal pre-check: ``possible(lower)`` before ``search``."""
+    """A compiled pattern with its cue bit (see ``cues``): it runs only where the bit is set.
 
-    __slots__ = ("literals", "pattern")
+    ``mask`` is the clause's cue mask (``ClauseView.mask``); the default ``cues.ALL`` runs the
+    pattern unconditionally (for text that was not gated, e.g. one sentence).
+    """
 
-    def __init__(self, pattern: re.Pattern[str]) -> None:
+    __slots__ = ("bit", "literals", "pattern")
+
+    def __init__(self, pattern: re.Pattern[str], name: str = "") -> None:
         self.pattern = pattern
         self.literals = required_literals(pattern.pattern)
+        self.bit = cues.register(name or pattern.pattern[:40], self.literals)
 
-    def possible(self, lower: str) -> bool:
-        return self.literals is None or any(lit in lower for lit in self.literals)
+    def possible(self, mask: int) -> bool:
+        return bool((mask >> self.bit) & 1)
 
-    def search(self, text: str, lower: str | None = None) -> re.Match[str] | None:
-        """``pattern.search(text)``; ``lower`` is ``text.lower()`` when the caller has it."""
-        return self.pattern.search(text) if self.possible(lower or text.lower()) else None
+    def search(self, text: str, mask: int = cues.ALL) -> re.Match[str] | None:
+        return self.pattern.search(text) if (mask >> self.bit) & 1 else None
 
-    def finditer(self, text: str, lower: str | None = None) -> Iterator[re.Match[str]]:
-        if self.possible(lower or text.lower()):
+    def finditer(self, text: str, mask: int = cues.ALL) -> Iterator[re.Match[str]]:
+        if (mask >> self.bit) & 1:
             return self.pattern.finditer(text)
         return iter(())

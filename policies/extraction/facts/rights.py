@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from policies.extraction.document import Fact
+from policies.extraction.facts import cues
 from policies.extraction.facts.prefilter import Guarded
 from policies.extraction.facts.sentences import ClauseView
 
@@ -211,6 +212,12 @@ _METHODS = (
 # The same tables with literal pre-checks (see prefilter): most clauses mention no right at all.
 _GUARDED_RIGHTS = tuple((right, Guarded(p), needs) for right, p, needs in _RIGHTS)
 _GUARDED_METHODS = tuple((method, Guarded(p)) for method, p in _METHODS)
+_RIGHT_BITS = sum(1 << p.bit for _right, p, _needs in _GUARDED_RIGHTS)
+_METHOD_BITS = sum(1 << p.bit for _method, p in _GUARDED_METHODS)
+_VERIFY_CUES = cues.register("verification", ("verif", "identity"))
+_AGENT_CUES = cues.register("authorized_agent", ("agent",))
+_DNT_CUES = cues.register("dnt", ("track", "dnt"))
+_GPC_CUES = cues.register("gpc", ("global privacy", "gpc"))
 
 
 def _is_rights_clause(view: ClauseView) -> bool:
@@ -226,6 +233,8 @@ def _is_rights_clause(view: ClauseView) -> bool:
 def right_facts(view: ClauseView, section_method: str | None = None) -> list[Fact]:
     """Rights offered in the clause; ``section_method`` is how the clause's section says to
     exercise rights, used when the clause itself names no method."""
+    if not view.mask & _RIGHT_BITS:
+        return []
     low = view.lower
     if not any(w in low for w in _RIGHT_WORDS):
         return []
@@ -233,7 +242,7 @@ def right_facts(view: ClauseView, section_method: str | None = None) -> list[Fac
     method = _method(view) or section_method
     out: list[Fact] = []
     for right, pattern, needs_context in _GUARDED_RIGHTS:
-        for m in pattern.finditer(view.text, view.lower):
+        for m in pattern.finditer(view.text, view.mask):
             s, e = view.sentence_at(m.start())
             sentence = view.text[s:e]
             if sentence.rstrip().endswith("?") and len(sentence) < 120:
@@ -266,8 +275,10 @@ def right_facts(view: ClauseView, section_method: str | None = None) -> list[Fac
 
 
 def _method(view: ClauseView) -> str | None:
+    if not view.mask & _METHOD_BITS:
+        return None
     for method, pattern in _GUARDED_METHODS:
-        if pattern.search(view.text, view.lower):
+        if pattern.search(view.text, view.mask):
             return method
     return None
 
@@ -281,6 +292,8 @@ _EXERCISE = re.compile(
 
 def request_method_facts(view: ClauseView) -> list[Fact]:
     """How rights are exercised: only sentences about exercising a right or making a request."""
+    if not view.mask & _METHOD_BITS:
+        return []
     if not (_EXERCISE.search(view.text) or _is_rights_clause(view)):
         return []
     out = []
@@ -308,6 +321,8 @@ _AGENT = re.compile(r"authori[sz]ed\s+agents?", re.IGNORECASE)
 
 
 def verification_facts(view: ClauseView) -> list[Fact]:
+    if not view.has(_VERIFY_CUES):
+        return []
     if "verif" not in view.lower and "identity" not in view.lower:
         return []
     m = _VERIFY.search(view.text)
@@ -319,6 +334,8 @@ def verification_facts(view: ClauseView) -> list[Fact]:
 
 
 def authorized_agent_facts(view: ClauseView) -> list[Fact]:
+    if not view.has(_AGENT_CUES):
+        return []
     if "agent" not in view.lower:
         return []
     m = _AGENT.search(view.text)
@@ -374,12 +391,16 @@ def _stance(view: ClauseView, pattern: re.Pattern[str], kind: str) -> list[Fact]
 
 
 def dnt_facts(view: ClauseView) -> list[Fact]:
+    if not view.has(_DNT_CUES):
+        return []
     if "track" not in view.lower and "dnt" not in view.lower:
         return []
     return _stance(view, _DNT, "dnt")
 
 
 def gpc_facts(view: ClauseView) -> list[Fact]:
+    if not view.has(_GPC_CUES):
+        return []
     if "global privacy" not in view.lower and "gpc" not in view.lower:
         return []
     return _stance(view, _GPC, "gpc")

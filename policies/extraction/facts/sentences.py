@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from policies.extraction.document import ClauseInput, Fact
+from policies.extraction.facts.cues import ALL
 
 # A sentence ends at . ! ? followed by space and an upper-case/quote/digit start, or at a line end.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[A-Z\"“‘'(\d•\-−–])|\n+")
@@ -99,11 +100,17 @@ class ClauseView:
     clause: ClauseInput
     text: str
     offset: int
+    mask: int = ALL  # cue bits of the clause (``cues.clause_masks``); ALL when not gated
     lower: str = field(init=False)
     _sentences: list[tuple[int, int]] | None = field(default=None, init=False)
+    memo: dict = field(default_factory=dict, init=False)  # per-clause results shared by extractors
 
     def __post_init__(self) -> None:
         self.lower = self.text.lower()
+
+    def has(self, bit: int) -> bool:
+        """Whether a cue of ``bit`` may occur in the clause."""
+        return bool((self.mask >> bit) & 1)
 
     @property
     def sentences(self) -> list[tuple[int, int]]:

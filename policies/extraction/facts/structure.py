@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from policies.extraction.document import Fact
+from policies.extraction.facts import cues
 from policies.extraction.facts.sentences import ClauseView
 
 _INTRO = re.compile(
@@ -21,6 +22,12 @@ _INTRO = re.compile(
     r"|(?:following\s+(?:topics|sections))\s*:\s*$",
     re.IGNORECASE,
 )
+# Every alternative of _INTRO needs one of these.
+_INTRO_CUES = cues.register(
+    "table_of_contents",
+    ("contents", "in this", "covers", "explains", "describes", "quick links", "section",
+     "jump to", "following"),
+)  # fmt: skip
 _MAX_ENTRY = 160  # characters: entries are titles, not paragraphs
 _MAX_ENTRIES = 30
 
@@ -31,6 +38,8 @@ def table_of_contents_facts(views: Sequence[ClauseView]) -> tuple[list[Fact], se
     facts: list[Fact] = []
     covered: set[int] = set()
     for i, view in enumerate(views):
+        if not view.has(_INTRO_CUES):
+            continue
         if not _INTRO.search(view.text.split("\n", 1)[0] if "\n" in view.text else view.text):
             continue
         lines = [ln.strip(" •-–*\t") for ln in view.text.split("\n")[1:] if ln.strip()]

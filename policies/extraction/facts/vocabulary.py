@@ -163,16 +163,25 @@ class KeywordTable:
 
     def __init__(self, table: dict[str, tuple[str, ...]]) -> None:
         self.patterns = tuple(
-            (label, Guarded(re.compile(r"\b(?:" + _alternation(frags) + ")", re.IGNORECASE)))
+            (label, Guarded(re.compile(r"\b(?:" + _alternation(frags) + ")")))
             for label, frags in table.items()
         )
+        # Any label's cue bit: a clause without one holds none of the table's wordings.
+        self.bits = 0
+        for _label, pattern in self.patterns:
+            self.bits |= 1 << pattern.bit
+
+    def possible(self, mask: int) -> bool:
+        return bool(mask & self.bits)
 
     def first(
-        self, text: str, lower: str, accept: Callable[[str, re.Match[str]], bool]
+        self, text: str, mask: int, accept: Callable[[str, re.Match[str]], bool]
     ) -> Iterator[tuple[str, re.Match[str]]]:
-        """Per label, the first match ``accept`` takes (labels in table order)."""
+        """Per label, the first match ``accept`` takes (labels in table order) in ``lower``, the
+        lower-cased clause text (the patterns are compiled without IGNORECASE); ``mask`` is the
+        clause's cue mask."""
         for label, pattern in self.patterns:
-            for m in pattern.finditer(text, lower):
+            for m in pattern.finditer(text, mask):  # text is lower-cased: no IGNORECASE
                 if accept(label, m):
                     yield label, m
                     break

@@ -6,20 +6,32 @@ Idempotent: run it again and nothing is duplicated (unchanged files are skipped)
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from policies import services
+from policies import roles, services
 from policies.models import Team
 
 SAMPLES_DIR = Path(__file__).resolve().parents[2] / "samples"
 DEMO_TEAM = "Demo privacy office"
 # Demo credentials, printed on start. Only for the embedded demo: change them anywhere else.
 DEMO_USERS = (
-    # username, password, is_superuser, description
-    ("admin", "admin-demo-pass", True, "administrator (Django admin too)"),
-    ("reviewer", "reviewer-demo-pass", False, "compliance reviewer"),
+    # username, password, role, description
+    ("admin", "admin-demo-pass", roles.ADMIN, "administrator (Django admin too)"),
+    ("reviewer", "reviewer-demo-pass", roles.REVIEWER, "compliance reviewer"),
+    ("approver", "approver-demo-pass", roles.APPROVER, "approver (signs reviews off)"),
+    ("viewer", "viewer-demo-pass", roles.VIEWER, "read-only viewer"),
 )
+# Vendors of the bundled fictional samples (file stem -> organisation).
+SAMPLE_VENDORS = {
+    "brightboard-learning": "BrightBoard Learning",
+    "northwind-meetings": "Northwind Meetings",
+    "pebble-games": "Pebble Games",
+    "harbor-health-portal": "Harbor Health",
+    "cedar-library-archive": "Cedar Public Library",
+    "sunrise-coffee": "Sunrise Coffee",
+}
 
 
 class Command(BaseCommand):
@@ -29,21 +41,29 @@ class Command(BaseCommand):
         with transaction.atomic():
             team, _ = Team.objects.get_or_create(name=DEMO_TEAM)
             users = {}
-            for username, password, is_superuser, _desc in DEMO_USERS:
+            roles.ensure_role_groups()
+            for username, password, role, _desc in DEMO_USERS:
+                is_admin = role == roles.ADMIN
                 user, created = get_user_model().objects.get_or_create(
-                    username=username,
-                    defaults={"is_superuser": is_superuser, "is_staff": is_superuser},
+                    username=username, defaults={"is_superuser": is_admin, "is_staff": is_admin}
                 )
                 if created:
                     user.set_password(password)
                     user.save(update_fields=["password"])
+                user.groups.add(Group.objects.get(name=role))
                 team.members.add(user)
                 users[username] = user
-        files = sorted(p for p in SAMPLES_DIR.iterdir() if p.is_file() and not p.name.startswith(("_", ".")) and p.suffix in {".txt", ".md", ".html", ".htm", ".pdf", ".docx"})
-        outcomes = services.policies_import_files(
-            team=team, by=users["admin"], files=[(p.name, p.read_bytes()) for p in files],
-            tags=["demo"],
+        files = sorted(
+            p for p in SAMPLES_DIR.iterdir()
+            if p.suffix in {".txt", ".md", ".html", ".htm", ".pdf", ".docx"}
         )
+        outcomes = [
+            services.policies_import_files(
+                team=team, by=users["admin"], files=[(p.name, p.read_bytes())],
+                vendor=SAMPLE_VENDORS.get(p.stem, ""), tags=["demo"],
+            )[0]
+            for p in files
+        ]
         for outcome in outcomes:
             line = f"  {outcome.status:9} {outcome.filename}"
             if outcome.error:

@@ -95,10 +95,32 @@ def version_findings(*, version: PolicyVersion, gaps_only: bool = False) -> Quer
 
 @dataclass(frozen=True)
 class Quote:
+    """An evidence span with a little of its clause around it, for reading in place."""
+
     clause_id: int
     start: int
     end: int
     text: str
+    before: str = ""
+    after: str = ""
+
+
+_CONTEXT = 90
+
+
+def _quote(span: FindingEvidence, text: str) -> Quote:
+    clause = span.clause
+    lo = max(clause.start, span.start - _CONTEXT)
+    hi = min(clause.end, span.end + _CONTEXT)
+    before, after = text[lo : span.start], text[span.end : hi]
+    # Start at a sentence start or word boundary when the context was cut.
+    if lo > clause.start:
+        cut = max(before.rfind(". "), before.rfind("; "))
+        before = before[cut + 2 :] if cut >= 0 else "…" + before.split(" ", 1)[-1]
+    if hi < clause.end:
+        cut = after.find(". ")
+        after = after[: cut + 1] if cut >= 0 else after.rsplit(" ", 1)[0] + "…"
+    return Quote(span.clause_id, span.start, span.end, text[span.start : span.end], before, after)
 
 
 @dataclass(frozen=True)
@@ -120,11 +142,7 @@ def _finding_view(finding: Finding, text: str) -> FindingView:
     spans = finding.spans.all()
     return FindingView(
         finding,
-        [
-            Quote(s.clause_id, s.start, s.end, text[s.start : s.end])
-            for s in spans
-            if s.role == FindingEvidence.Role.EVIDENCE
-        ],
+        [_quote(s, text) for s in spans if s.role == FindingEvidence.Role.EVIDENCE],
         [s.clause for s in spans if s.role == FindingEvidence.Role.CONSIDERED],
     )
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from policies import selectors as policy_selectors
+from policies import roles, selectors as policy_selectors
 from reviews import selectors, services
 from reviews.forms import ScopeForm
 
@@ -44,6 +44,7 @@ def version_findings(request: HttpRequest, version_id: int) -> HttpResponse:
 @login_required
 def version_scope(request: HttpRequest, version_id: int) -> HttpResponse:
     version = policy_selectors.version_get_for_user(user=request.user, version_id=version_id)
+    roles.require(request.user, roles.REVIEW)
     form = ScopeForm(request.POST)
     if form.is_valid():
         services.version_scope_choose(version=version, regulations=form.chosen(), by=request.user)
