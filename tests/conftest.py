@@ -122,3 +122,11 @@ def _requirement_catalogue(request):
         services.requirements_sync_from_catalogue()
     if not Group.objects.filter(name=roles.REVIEWER).exists():
         roles.ensure_role_groups()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Tests create many users; the production hasher is slow on purpose."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -28,6 +28,7 @@ import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -160,14 +161,10 @@ class _TokenTable:
     def encode(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Token ids of all texts, concatenated, and the number of tokens per text."""
         token_lists = [_TOKEN_RE.findall(t.lower()) for t in texts]
-        seen: set[str] = set()
-        for toks in token_lists:
-            seen.update(toks)
-        self.add(seen)
+        self.add(set(chain.from_iterable(token_lists)))
         lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
-        ids = np.fromiter(
-            (self.ids[t] for toks in token_lists for t in toks), dtype=np.int64, count=int(lengths.sum())
-        )
+        ids = np.array(list(map(self.ids.__getitem__, chain.from_iterable(token_lists))),
+                       dtype=np.int64)
         return ids, lengths
 
 

@@ -170,6 +170,9 @@ class PolicyIndex:
     _lower_joined: str | None
     _hits: dict[re.Pattern[str], list[Hit]] = field(default_factory=dict)
     _outside_toc: dict[re.Pattern[str], list[Hit]] = field(default_factory=dict)
+    _clause_has: dict[tuple[re.Pattern[str], int], bool] = field(default_factory=dict)
+    _fact_pairs: dict[str, list[tuple[Fact, Hit]]] = field(default_factory=dict)
+    _memo: dict[str, object] = field(default_factory=dict)
 
     def search(self, pattern: re.Pattern[str], *, include_toc: bool = False) -> list[Hit]:
         """Every match of ``pattern`` that lies inside one clause, in text order. Callers must
@@ -216,6 +219,27 @@ class PolicyIndex:
                 start = clause.start + rel
                 hits.append(Hit(clause, start, start + m_end - m_start, joined[m_start:m_end]))
         return hits
+
+    def clause_has(self, pattern: re.Pattern[str], clause: ClauseInput) -> bool:
+        """Whether ``pattern`` matches somewhere in the clause (memoised: rules ask repeatedly)."""
+        key = (pattern, clause.id)
+        found = self._clause_has.get(key)
+        if found is None:
+            found = self._clause_has[key] = pattern.search(clause.text) is not None
+        return found
+
+    def fact_pairs(self, kind: str) -> list[tuple[Fact, Hit]]:
+        """Facts of a kind whose clause is known, each with its evidence as a hit (built once)."""
+        pairs = self._fact_pairs.get(kind)
+        if pairs is None:
+            pairs = []
+            for fact in self.facts_of(kind):
+                clause = self.by_id.get(fact.clause_id)
+                if clause is not None:
+                    hit = Hit(clause, fact.start, fact.end, self.text[fact.start : fact.end])
+                    pairs.append((fact, hit))
+            self._fact_pairs[kind] = pairs
+        return pairs
 
     def facts_of(self, kind: str) -> list[Fact]:
         """Facts of one kind, ignoring any that sit in a table of contents."""

@@ -51,13 +51,7 @@ def fact_hits(
     index: PolicyIndex, kind: str, keep: Callable[[Fact], bool] = lambda f: True
 ) -> list[Hit]:
     """Facts of a kind as hits (so evidence and clause ids flow the same way as regex hits)."""
-    out = []
-    for fact in index.facts_of(kind):
-        clause = index.by_id.get(fact.clause_id)
-        if clause is None or not keep(fact):
-            continue
-        out.append(Hit(clause, fact.start, fact.end, index.text[fact.start : fact.end]))
-    return out
+    return [hit for fact, hit in index.fact_pairs(kind) if keep(fact)]
 
 
 def within(hits: Sequence[Hit], clauses: Iterable[ClauseInput]) -> list[Hit]:

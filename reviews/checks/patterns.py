@@ -7,6 +7,7 @@ drafting), not about any one sample. ``[^.\\n]{0,N}`` keeps a pattern inside one
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 
 from reviews.checks.index import PolicyIndex, is_negated, rx
@@ -273,8 +274,15 @@ def is_shine(hit, index: PolicyIndex | None = None) -> bool:
     """The hit sits in a California "Shine the Light" passage (Civ. Code 1798.83): a separate law
     about direct-marketing disclosures, neither CCPA rights nor CalOPPA. With ``index``, the
     clauses just before it under the same heading count too (segmenters split sentences)."""
-    clauses = [hit.clause, *(index.preceding(hit.clause) if index is not None else ())]
-    return any(_SHINE.search(c.text) for c in clauses) or bool(_SHINE.search(hit.clause.heading))
+    if index is None:
+        return bool(_SHINE.search(hit.clause.text)) or _shine_heading(hit.clause.heading)
+    clauses = [hit.clause, *index.preceding(hit.clause)]
+    return any(index.clause_has(_SHINE, c) for c in clauses) or _shine_heading(hit.clause.heading)
+
+
+@functools.lru_cache(maxsize=4096)
+def _shine_heading(heading: str) -> bool:
+    return _SHINE.search(heading) is not None
 
 
 def is_security_context(hit) -> bool:

@@ -222,22 +222,29 @@ RECIPIENT_CATEGORIES = {
 }
 
 
+_SHARING_VERB = rx(r"share|disclos|provide|access|receive|sell|transfer")
+
+
 def recipient_hits(index: PolicyIndex) -> dict[str, list]:
-    out = {}
+    memo = index._memo.get("recipient_hits")
+    if memo is not None:
+        return {name: list(hits) for name, hits in memo.items()}  # type: ignore[attr-defined]
+    out: dict[str, list] = {}
     for name, pattern in RECIPIENT_CATEGORIES.items():
         hits = [
             h
             for h in found(index, pattern)
-            if P.DISCLOSES.search(h.clause.text)
-            or rx(r"share|disclos|provide|access|receive|sell|transfer").search(h.clause.text)
+            if index.clause_has(P.DISCLOSES, h.clause) or index.clause_has(_SHARING_VERB, h.clause)
         ]
         if hits:
             out[name] = hits
+    hit_of = {id(fact): hit for fact, hit in index.fact_pairs("recipient_category")}
     for fact in index.facts_of("recipient_category"):
         name = str(fact.value.get("category", "")).replace("_", " ")
-        out.setdefault(name, []).extend(
-            fact_hits(index, "recipient_category", lambda f, fact=fact: f is fact)
-        )
+        listed = out.setdefault(name, [])
+        if id(fact) in hit_of:
+            listed.append(hit_of[id(fact)])
+    index._memo["recipient_hits"] = {name: list(hits) for name, hits in out.items()}
     return out
 
 
@@ -714,16 +721,19 @@ _REVIEW_CHANGE = rx(
 )
 
 
+_CHANGE_METHOD = rx(
+    r"settings|contact|e-?mail|@|directly|request|log ?in|written notice|profile|dashboard"
+)
+
+
 def review_and_change(spec: RequirementSpec, index: PolicyIndex, conds: Conds) -> Outcome:
     hits = [h for h in found(index, _REVIEW_CHANGE) if not P.is_security_context(h)]
-    method = rx(
-        r"settings|contact|e-?mail|@|directly|request|log ?in|written notice|profile|"
-        r"dashboard"
-    )
     how = [
         h
         for h in hits
-        if any(method.search(c.text) for c in (h.clause, *index.following(h.clause, 10)))
+        if any(
+            index.clause_has(_CHANGE_METHOD, c) for c in (h.clause, *index.following(h.clause, 10))
+        )
     ]
     if how:
         return sat(how[:2], "Explains how users can review and change their information.")

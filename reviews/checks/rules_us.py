@@ -3,6 +3,8 @@ SOPIPA commitments an ed-tech policy is expected to state."""
 
 from __future__ import annotations
 
+import functools
+
 from reviews.catalogue import RequirementSpec
 from reviews.checks import patterns as P, rules_general as G
 from reviews.checks.index import Hit, PolicyIndex, is_negated, rx, sentence_of
@@ -58,11 +60,11 @@ def sources(spec: RequirementSpec, index: PolicyIndex, conds: Conds) -> Outcome:
         hits = found(index, pattern, negatable=False)
         if hits:
             have[name] = hits
+    hit_of = {id(fact): hit for fact, hit in index.fact_pairs("data_source")}
     for fact in index.facts_of("data_source"):
-        have.setdefault(
-            str(fact.value.get("source")),
-            fact_hits(index, "data_source", lambda f, fact=fact: f is fact),
-        )
+        key = str(fact.value.get("source"))
+        if key not in have:
+            have[key] = [hit_of[id(fact)]] if id(fact) in hit_of else []
     if len(have) >= 2:
         return sat([v[0] for v in have.values()], f"Names sources: {', '.join(have)}.")
     if have:
@@ -392,13 +394,22 @@ CHILD = rx(
 )
 
 
+@functools.lru_cache(maxsize=4096)
+def _child_heading(heading: str) -> bool:
+    return CHILD.search(heading) is not None
+
+
 def _child_clauses(index: PolicyIndex) -> list:
+    memo = index._memo.get("child_clauses")
+    if memo is not None:
+        return list(memo)  # type: ignore[call-overload]
     seen = {}
     for hit in index.search(CHILD):
         seen.setdefault(hit.clause.id, hit.clause)
     for clause in index.clauses:
-        if clause.id not in index.toc_ids and any(CHILD.search(h) for h in clause.heading_path):
+        if clause.id not in index.toc_ids and any(_child_heading(h) for h in clause.heading_path):
             seen.setdefault(clause.id, clause)
+    index._memo["child_clauses"] = tuple(seen.values())
     return list(seen.values())
 
 

@@ -590,3 +590,140 @@ def test_gold_sample(name):
         assert any(r["vague"] for r in summary["retention"])
     forms = [f for f in facts if f.kind == "contact_form"]
     assert len(forms) == gold["contact_forms"]
+
+
+# --- misreadings found on the bundled samples (short strings of our own) -----------------------
+
+
+def test_we_have_sold_or_shared_is_an_affirmative_sale():
+    text = "We have sold or shared identifiers and inferences with advertising networks."
+    assert values(text, "sale") == [{"sells": True, "negated": False}]
+
+
+def test_do_not_sell_link_title_and_url_are_no_sale_statement():
+    text = (
+        "Use the “Do Not Sell or Share My Personal Information” page at "
+        "games.example.net/do-not-sell to opt out."
+    )
+    assert values(text, "sale") == []
+
+
+def test_superseded_notice_date_is_not_the_policy_date():
+    text = "Last updated: 12 February 2025. This version replaces the notice dated 30 September 2023."
+    assert [v["date"] for v in values(text, "last_updated")] == ["2025-02-12"]
+    assert find_last_updated("This notice supersedes the policy effective 1 May 2019.") is None
+    assert find_last_updated("The previous version, dated March 1, 2020, is archived here.") is None
+    kept = "This policy replaces all prior versions and is effective as of May 1, 2020."
+    assert find_last_updated(kept)[0] == datetime.date(2020, 5, 1)
+
+
+def test_privacy_shield_certification_is_a_transfer_safeguard():
+    text = (
+        "Our provider stores account data on servers in the United States and is certified "
+        "under the EU-U.S. Privacy Shield Framework."
+    )
+    [value] = values(text, "transfer")
+    assert "privacy_shield" in value["safeguards"] and value["countries"] == ["United States"]
+    alone = "Our vendor is certified under the EU-U.S. Privacy Shield."
+    [value] = values(alone, "transfer")
+    assert value["safeguards"] == ["privacy_shield"] and value["outside"] == "US"
+
+
+def test_authority_named_without_a_complaint_is_no_complaint_right():
+    text = "BrightLearn asks schools for consent, as the Federal Trade Commission allows."
+    assert all(v["right"] != "complaint_authority" for v in values(text, "right"))
+    text = "You may lodge a complaint with the Federal Trade Commission."
+    assert {v["right"] for v in values(text, "right")} == {"complaint_authority"}
+
+
+def test_cue_gating_matches_ungated_extraction():
+    """The per-clause cue masks only skip work: the same facts come out with every bit set."""
+    from policies.extraction.facts import cues
+    from policies.extraction.facts import extract as extract_module
+
+    text = (
+        "Acme Privacy Policy\nLast updated: March 3, 2021\nWe collect your name, email address "
+        "and IP address using cookies.\nWe never sell your personal data.\nYou may request "
+        "deletion by e-mail at privacy@acme.io or call 1-800-555-0199.\nWe keep logs for 90 days."
+    )
+    clauses = line_clauses(text)
+    gated = extract_facts(text, clauses)
+    original = extract_module._clause_masks
+    extract_module._clause_masks = lambda _text, ordered: [cues.ALL] * len(ordered)
+    try:
+        ungated = extract_facts(text, clauses)
+    finally:
+        extract_module._clause_masks = original
+    assert gated == ungated and len(gated) > 10
+
+
+# --- bundled samples (policies/samples/): key facts per sample -----------------------------------
+
+BUNDLED = Path(__file__).resolve().parents[2] / "policies" / "samples"
+
+
+def bundled_summary(filename: str) -> tuple[list[Fact], dict]:
+    from policies.extraction.readers import read_document
+    from policies.extraction.segment import segment
+
+    path = BUNDLED / filename
+    read = read_document(path.read_bytes(), path.name)
+    seg = segment(read.text, read.blocks)
+    clauses = [
+        ClauseInput(
+            id=s.order, order=s.order, start=s.start, end=s.end,
+            text=read.text[s.start : s.end], kind=s.kind, heading_path=s.heading_path,
+        )
+        for s in seg.clauses
+    ]  # fmt: skip
+    facts = extract_facts(read.text, clauses)
+    assert_evidence(facts, clauses)
+    return facts, facts_summary(facts, read.text)
+
+
+def test_bundled_brightboard():
+    facts, summary = bundled_summary("brightboard-learning.md")
+    assert summary["organization"] == "BrightBoard Learning Inc."
+    assert summary["last_updated"] == "2025-03-03"
+    assert summary["sells_data"] is False and summary["dnt"] == "honors"
+    assert summary["children"]["consent"] == "school"
+    assert "complaint_authority" not in {r["right"] for r in summary["rights"]}
+    assert {30, 60} <= {r["period_days"] for r in summary["retention"]}
+
+
+def test_bundled_northwind():
+    facts, summary = bundled_summary("northwind-meetings.html")
+    assert summary["organization"] == "Northwind Meetings Inc."
+    assert [f.value["date"] for f in facts if f.kind == "last_updated"] == ["2025-02-12"]
+    assert summary["sells_data"] is False
+    assert "complaint_authority" in {r["right"] for r in summary["rights"]}
+    assert any("scc" in t["safeguards"] for t in summary["transfers"])
+    assert any(f.kind == "eu_representative" for f in facts)
+
+
+def test_bundled_pebble():
+    _facts, summary = bundled_summary("pebble-games.txt")
+    assert summary["organization"] == "Pebble Games LLC"
+    assert summary["sells_data"] is True and summary["shares_for_ads"] is True
+    assert summary["dnt"] == "does_not_honor"
+    assert "complaint_authority" not in {r["right"] for r in summary["rights"]}
+
+
+def test_bundled_harbor():
+    _facts, summary = bundled_summary("harbor-health-portal.docx")
+    assert summary["last_updated"] is None
+    assert summary["dnt"] is None and summary["retention"] == []
+
+
+def test_bundled_cedar():
+    _facts, summary = bundled_summary("cedar-library-archive.pdf")
+    assert summary["last_updated"] == "2017-06-04"  # not the 2019 archive banner
+    assert any("privacy_shield" in t["safeguards"] for t in summary["transfers"])
+    assert summary["dnt"] is None
+
+
+def test_bundled_sunrise():
+    _facts, summary = bundled_summary("sunrise-coffee.txt")
+    assert summary["organization"] == "Sunrise Coffee Roasters Inc."
+    assert summary["last_updated"] == "2014-04-02"
+    assert summary["dnt"] is None

@@ -468,3 +468,32 @@ def test_has_contact():
         ("Contact us using the details below.\n", False),
     ):
         assert has_contact(build_index(text, simple_clauses(text), [])) is expected
+
+
+# --- literal gates: the fast path must find exactly what a whole-text scan finds ----------------
+from reviews.checks import patterns as P  # noqa: E402
+from reviews.checks.index import build_index, rx  # noqa: E402
+from reviews.checks.literals import gate_words  # noqa: E402
+
+
+def test_gate_words_are_read_off_the_pattern():
+    assert gate_words(rx(r"standard contractual clauses|Privacy Shield")) == frozenset(
+        {"contractual", "privacy"}
+    )
+    assert gate_words(rx(r"encrypt\w*|\bTLS\b")) == frozenset({"encrypt", "tls"})
+    # No literal every match must hold: no gate, the pattern runs on every clause.
+    assert gate_words(P.EMAIL) is None
+
+
+def test_gated_search_equals_whole_text_scan():
+    text = (
+        "We use Google Analytics.\nContact privacy@example.com or call 1-800-555-0100.\n"
+        "Transfers OUTSIDE the EEA use Standard Contractual Clauses.\n"
+        "We do not SELL your personal information.\nLast updated: March 3, 2025\n"
+        "Wir verarbeiten Daten (\u0131\u017f test) in der EU."
+    )
+    index = build_index(text, simple_clauses(text), [])
+    for pattern in (P.TRANSFER, P.GDPR_STRONG, P.SELLS, P.EMAIL, P.LAST_UPDATED, P.TOLL_FREE):
+        whole = [m.span() for m in pattern.finditer(text)]
+        assert [(h.start, h.end) for h in index.search(pattern, include_toc=True)] == whole
+        assert all(text[h.start : h.end] == h.text for h in index.search(pattern))

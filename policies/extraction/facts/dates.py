@@ -69,6 +69,15 @@ _FOREIGN = re.compile(
     r"generated\s+on|copyright|©|\(c\)",
     re.IGNORECASE,
 )
+# "This version replaces the notice dated ...", "the previous policy, effective ...": the date
+# of a superseded text. Only determiners and document nouns may stand between the word and the
+# label, so "replaces all prior versions and is effective as of" still counts.
+_SUPERSEDED = re.compile(
+    r"\b(?:replac\w*|supersed\w*|previous|prior|earlier|former|older|old)\s*[,(]?\s*"
+    r"(?:(?:the|our|this|that|a|an|any|all|privacy|policy|policies|notice|notices|statement|"
+    r"version|versions|terms|document)\s*[,(]?\s*)*$",
+    re.IGNORECASE,
+)
 _MAX_GAP = 40  # characters allowed between the label and its date
 
 
@@ -121,6 +130,8 @@ def labelled_dates(text: str) -> list[tuple[datetime.date, int, int, str]]:
             continue
         line_start = max(text.rfind("\n", 0, lm.start()), text.rfind(". ", 0, lm.start())) + 1
         if _FOREIGN.search(text[line_start : dm.end()]):
+            continue
+        if _SUPERSEDED.search(text[max(line_start, lm.start() - 80) : lm.start()]):
             continue
         day = parse_date(dm)
         if day is None:

@@ -511,8 +511,13 @@ _SALE = re.compile(
     re.IGNORECASE,
 )
 _PERSONAL = re.compile(
-    r"personal|information|data|user|contact|email|details|\bpii\b|identifiable", re.IGNORECASE
+    r"personal|information|data|user|contact|email|details|\bpii\b|identifi(?:able|ers?)|"
+    r"inferences|geolocation",
+    re.IGNORECASE,
 )
+# The CCPA link title "Do Not Sell (or Share) My Personal Information" names a right, it
+# states no practice.
+_LINK_TITLE = re.compile(r"\bdo\s+not\s+sell\s+(?:or\s+share\s+)?my\b", re.IGNORECASE)
 _NOT_PERSONAL_SALE = re.compile(
     r"assets|business|stock|company|merger|acqui|bankrupt|products|services|goods|tickets|courses|content",
     re.IGNORECASE,
@@ -551,6 +556,11 @@ def sale_facts(view: ClauseView) -> list[Fact]:
             r"trade\s+(?:your|personal|user)", after, re.IGNORECASE
         ):
             continue
+        if any(t.start() <= rel < t.end() for t in _LINK_TITLE.finditer(sentence)):
+            continue
+        token_start = max(sentence.rfind(" ", 0, rel), sentence.rfind("\n", 0, rel)) + 1
+        if "/" in sentence[token_start:rel]:
+            continue  # a link: ".../do-not-sell"
         negated = view.negated(m.start(), m.end())
         if not negated and (_NOT_PERSONAL_SALE.search(after[:80]) or _ANON.search(sentence)):
             continue  # selling assets in a merger, or selling our products, is not selling your data
@@ -684,17 +694,27 @@ _TRANSFER_CUES = cues.register(
 )  # fmt: skip
 
 
+# Certification under an EU-US framework is itself a statement about transfers to the US.
+_FRAMEWORK = re.compile(
+    r"\b(?:certif\w*|self-certif\w*|participat\w*|compl(?:y|ies)|rel(?:y|ies)|adher\w*|"
+    r"subscribe[sd]?)\s+(?:\w+\s+){0,2}?(?:to|with|in|on|under)\s+(?:the\s+)?(?:[\w.-]+\s+){0,3}?"
+    r"(?:privacy\s+shield|data\s+privacy\s+framework)",
+    re.IGNORECASE,
+)
+_FRAMEWORK_CUES = cues.register("transfer_framework", ("privacy shield", "data privacy framework"))
+
+
 def transfer_facts(view: ClauseView) -> list[Fact]:
-    if not view.has(_TRANSFER_CUES) or not _TRANSFER.search(view.text):
+    if not (view.has(_TRANSFER_CUES) or view.has(_FRAMEWORK_CUES)):
         return []
-    for m in _TRANSFER_STRONG.finditer(view.text):
+    for m in _TRANSFER_STRONG.finditer(view.text) if _TRANSFER.search(view.text) else ():
         s, e = view.sentence_at(m.start())
         sentence = view.text[s:e]
         geo = _GEO.search(sentence) or _COUNTRY.search(sentence)
         if geo and not _NOT_GEO.search(sentence):
             break
     else:
-        return []
+        return _framework_facts(view)
     if re.search(
         r"\b(?:transfer|sell)\w*\s+(?:\w+\s+){0,3}(?:business|assets)|merge",
         sentence,
@@ -724,6 +744,19 @@ def transfer_facts(view: ClauseView) -> list[Fact]:
     safeguards = [name for name, p in _SAFEGUARDS if p.search(view.text)]
     value = {"outside": outside, "countries": countries, "safeguards": safeguards}
     return [view.fact("transfer", value, s, e)]
+
+
+def _framework_facts(view: ClauseView) -> list[Fact]:
+    """A transfer fact for "we are certified under the EU-U.S. Privacy Shield" when the clause
+    has no other transfer sentence: the frameworks exist for transfers to the United States."""
+    if not view.has(_FRAMEWORK_CUES):
+        return []
+    m = _FRAMEWORK.search(view.text)
+    if m is None or view.negated(m.start(), m.end()):
+        return []
+    safeguards = [name for name, p in _SAFEGUARDS if p.search(view.text)]
+    value = {"outside": "US", "countries": ["United States"], "safeguards": safeguards}
+    return [view.sentence_fact("transfer", value, m.start())]
 
 
 # Policy changes and security -------------------------------------------------------------------

@@ -210,6 +210,10 @@ _METHODS = (
 
 
 # The same tables with literal pre-checks (see prefilter): most clauses mention no right at all.
+# A complaint to the named authority: whole words ("BrightBoard" holds no right).
+_COMPLAINT_WORDING = re.compile(
+    r"\b(?:complain\w*|lodge\w*|file|filing|report\w*|contact\w*|rights?)\b", re.IGNORECASE
+)
 _GUARDED_RIGHTS = tuple((right, Guarded(p), needs) for right, p, needs in _RIGHTS)
 _GUARDED_METHODS = tuple((method, Guarded(p)) for method, p in _METHODS)
 _RIGHT_BITS = sum(1 << p.bit for _right, p, _needs in _GUARDED_RIGHTS)
@@ -251,10 +255,8 @@ def right_facts(view: ClauseView, section_method: str | None = None) -> list[Fac
                 continue
             if needs_context and _NOT_A_RIGHT.search(sentence) and not rights_clause:
                 continue
-            if right == "complaint_authority" and not re.search(
-                r"complain|lodge|file|contact|right|report", sentence, re.IGNORECASE
-            ):
-                continue
+            if right == "complaint_authority" and not _COMPLAINT_WORDING.search(sentence):
+                continue  # an authority named for another reason ("as the FTC allows")
             if (
                 right not in ("non_discrimination",)
                 and view.negated(m.start(), m.end())
