@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "policies",
     "reviews",
+    "reviews.campaigns",
 ]
 
 MIDDLEWARE = [

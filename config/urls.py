@@ -8,4 +8,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("policies/", include("policies.urls")),
     path("reviews/", include("reviews.urls")),
+    path("campaigns/", include("reviews.campaigns.urls")),
 ]

@@ -22,9 +22,6 @@ _NON_WORD = bytes(
 )
 _TO_SPACE = bytes.maketrans(_NON_WORD, b" " * len(_NON_WORD))
 _CLAUSE_BREAK = "\x01"
-# The only non-ASCII characters that IGNORECASE equates with an ASCII letter whose str.lower()
-# is not that letter.
-_FOLD = str.maketrans({"\u0131": "i", "\u017f": "s"})
 
 Gate = frozenset[str] | None  # None: no usable literal, run the pattern everywhere
 
@@ -111,7 +108,9 @@ class TokenIndex:
         if not joined.isascii():
             joined = joined.replace("\u0131", "i").replace("\u017f", "s")
         if any(_CLAUSE_BREAK in t for t in texts):
-            parts = [t.lower().replace("\u0131", "i").replace("\u017f", "s").encode() for t in texts]
+            parts = [
+                t.lower().replace("\u0131", "i").replace("\u017f", "s").encode() for t in texts
+            ]
         else:
             parts = joined.encode().split(_CLAUSE_BREAK.encode())
         # bytes.translate and bytes.split run in C: the whole tokenisation is two passes.

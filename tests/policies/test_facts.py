@@ -609,7 +609,9 @@ def test_do_not_sell_link_title_and_url_are_no_sale_statement():
 
 
 def test_superseded_notice_date_is_not_the_policy_date():
-    text = "Last updated: 12 February 2025. This version replaces the notice dated 30 September 2023."
+    text = (
+        "Last updated: 12 February 2025. This version replaces the notice dated 30 September 2023."
+    )
     assert [v["date"] for v in values(text, "last_updated")] == ["2025-02-12"]
     assert find_last_updated("This notice supersedes the policy effective 1 May 2019.") is None
     assert find_last_updated("The previous version, dated March 1, 2020, is archived here.") is None
@@ -638,8 +640,7 @@ def test_authority_named_without_a_complaint_is_no_complaint_right():
 
 def test_cue_gating_matches_ungated_extraction():
     """The per-clause cue masks only skip work: the same facts come out with every bit set."""
-    from policies.extraction.facts import cues
-    from policies.extraction.facts import extract as extract_module
+    from policies.extraction.facts import cues, extract as extract_module
 
     text = (
         "Acme Privacy Policy\nLast updated: March 3, 2021\nWe collect your name, email address "

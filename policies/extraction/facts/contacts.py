@@ -327,7 +327,9 @@ def has_dpo_cue(view: ClauseView) -> bool:
 
 
 def dpo_facts(view: ClauseView, neighbour_has_contact: bool) -> list[Fact]:
-    if not view.has(_DPO_CUES) or not ("officer" in view.lower or "dpo" in view.lower or "data protection" in view.lower):
+    if not view.has(_DPO_CUES) or not (
+        "officer" in view.lower or "dpo" in view.lower or "data protection" in view.lower
+    ):
         return []
     m = DPO.search(view.text)
     if m is None or (m.group(0) == "dpo" and "@" not in view.text):
@@ -442,26 +444,30 @@ def _legal_entity(views: Sequence[ClauseView]) -> tuple[ClauseView, int, int, st
     scores: Counter[str] = Counter()
     first: dict[str, tuple[ClauseView, int, int]] = {}
     for rank, view in enumerate(views):
-        if not view.has(_ENTITY_CUES) or not _usable(view) or not any(
-            suffix in view.text
-            for suffix in (
-                "Inc",
-                "LLC",
-                "Ltd",
-                "Limited",
-                "GmbH",
-                "AG",
-                "S.A",
-                "SA",
-                "Corp",
-                "PLC",
-                "plc",
-                "LLP",
-                "B.V",
-                "Oy",
-                "AB",
-                "SARL",
-                "S.r.l",
+        if (
+            not view.has(_ENTITY_CUES)
+            or not _usable(view)
+            or not any(
+                suffix in view.text
+                for suffix in (
+                    "Inc",
+                    "LLC",
+                    "Ltd",
+                    "Limited",
+                    "GmbH",
+                    "AG",
+                    "S.A",
+                    "SA",
+                    "Corp",
+                    "PLC",
+                    "plc",
+                    "LLP",
+                    "B.V",
+                    "Oy",
+                    "AB",
+                    "SARL",
+                    "S.r.l",
+                )
             )
         ):
             continue

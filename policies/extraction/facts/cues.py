@@ -62,9 +62,7 @@ def _trigram_keys(literal: str) -> np.ndarray:
     """The table keys that stand for ``literal``: its rarest trigram, or every trigram a
     shorter literal starts."""
     if len(literal) > 3:
-        literal = max(
-            (literal[i : i + 3] for i in range(len(literal) - 2)), key=_rarity
-        )
+        literal = max((literal[i : i + 3] for i in range(len(literal) - 2)), key=_rarity)
     codes = [_code(ch) for ch in literal[:3]]
     base = 0
     for c in codes:

@@ -59,7 +59,10 @@ def extract_facts(text: str, clauses: Sequence[ClauseInput]) -> list[Fact]:
     """
     ordered = sorted(clauses, key=lambda c: (c.start, c.order))
     masks = _clause_masks(text, ordered)
-    views = [ClauseView(c, text[c.start : c.end], c.start, mask) for c, mask in zip(ordered, masks)]
+    views = [
+        ClauseView(c, text[c.start : c.end], c.start, mask)
+        for c, mask in zip(ordered, masks, strict=True)
+    ]
     facts: list[Fact] = []
 
     toc_facts, toc_ids = structure.table_of_contents_facts(views)

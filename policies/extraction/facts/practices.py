@@ -96,7 +96,11 @@ _DEFINITION = re.compile(
 
 
 def data_category_facts(view: ClauseView) -> list[Fact]:
-    if not DATA_CATEGORY_WORDS.possible(view.mask) or not is_collection_context(view) or _DEFINITION.search(view.text):
+    if (
+        not DATA_CATEGORY_WORDS.possible(view.mask)
+        or not is_collection_context(view)
+        or _DEFINITION.search(view.text)
+    ):
         return []
     out: list[Fact] = []
     sources = _sources(view)
@@ -791,7 +795,11 @@ _CHANGE_CUES = cues.register("policy_change", ("chang", "updat", "modif", "revis
 
 
 def policy_change_facts(view: ClauseView) -> list[Fact]:
-    if not view.has(_CHANGE_CUES) or not _CHANGE.search(view.text) or not _CHANGE_SUBJECT.search(view.text):
+    if (
+        not view.has(_CHANGE_CUES)
+        or not _CHANGE.search(view.text)
+        or not _CHANGE_SUBJECT.search(view.text)
+    ):
         return []
     heading = " ".join(view.clause.heading_path).lower()
     if not (
