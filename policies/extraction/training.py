@@ -62,6 +62,7 @@ class Example:
     next_text: str = ""
     group: str = ""
     document: str = ""
+    weight: float = 1.0
 
     def context(self) -> ClauseContext:
         return ClauseContext(self.text, self.heading, self.prev_text, self.next_text)
@@ -270,7 +271,9 @@ class _Keys:
         self.headings = [k[1] for k in index]
 
 
-def _fit_stage1(x: sp.csr_matrix, y: np.ndarray, params: TrainParams) -> tuple[np.ndarray, np.ndarray]:
+def _fit_stage1(
+    x: sp.csr_matrix, y: np.ndarray, params: TrainParams, weight: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Per category: logistic regression and linear SVM. Returns W (d x 2*10) and b (2*10)."""
     d = x.shape[1]
     w = np.zeros((d, 2 * N_CAT), dtype=np.float64)
@@ -282,11 +285,11 @@ def _fit_stage1(x: sp.csr_matrix, y: np.ndarray, params: TrainParams) -> tuple[n
             b[j] = b[N_CAT + j] = 6.0 if yj[0] else -6.0
             continue
         lr = LogisticRegression(C=params.lr_c, solver="liblinear", max_iter=1000)
-        lr.fit(x, yj)
+        lr.fit(x, yj, sample_weight=weight)
         w[:, j], b[j] = lr.coef_[0], lr.intercept_[0]
         svm = LinearSVC(C=params.svm_c, loss="squared_hinge", dual=True, max_iter=5000,
                         random_state=params.seed)
-        svm.fit(x, yj)
+        svm.fit(x, yj, sample_weight=weight)
         # The SVM margin is scaled so its sigmoid is on a probability-like range for stage 2.
         w[:, N_CAT + j], b[N_CAT + j] = 2.0 * svm.coef_[0], 2.0 * svm.intercept_[0]
     return w, b
@@ -352,6 +355,7 @@ def fit(
     params = params or TrainParams()
     min_df = dict(params.min_df)
     y = label_matrix(train)
+    weight = np.array([e.weight for e in train], dtype=np.float64)
     keys = _Keys(train)
 
     # Vocabulary and IDF from the training clauses themselves (not neighbours).
@@ -383,7 +387,7 @@ def fit(
         held = fold == k
         if not held.any() or held.all():
             continue
-        w, b = _fit_stage1(x_train[~held], y[~held], params)
+        w, b = _fit_stage1(x_train[~held], y[~held], params, weight[~held])
         for idx, out in ((keys.self_idx, p1_self), (keys.prev_idx, p1_prev), (keys.next_idx, p1_next)):
             rows = idx[held]
             ok = rows >= 0
@@ -404,10 +408,10 @@ def fit(
             b2[j] = 6.0 if yj[0] else -6.0
             continue
         stacker = LogisticRegression(C=params.stack_c, solver="lbfgs", max_iter=2000)
-        stacker.fit(z, yj)
+        stacker.fit(z, yj, sample_weight=weight)
         w2[:, j], b2[j] = stacker.coef_[0], stacker.intercept_[0]
 
-    w1, b1 = _fit_stage1(x_train, y, params)
+    w1, b1 = _fit_stage1(x_train, y, params, weight)
     arrays: dict[str, np.ndarray] = {
         "w1": w1.astype(np.float16),
         "b1": b1.astype(np.float32),
