@@ -28,6 +28,11 @@ REGULATIONS: dict[str, str] = {
     "lgpd": "LGPD",
 }
 
+# A compliance team's own requirements (added in the admin) belong to this pseudo-regulation,
+# which applies to every policy.
+INTERNAL = "internal"
+ALL_REGULATIONS: dict[str, str] = {**REGULATIONS, INTERNAL: "Internal"}
+
 KINDS = ("disclosure", "commitment", "alternative", "guidance")
 
 # The condition vocabulary: each key is a yes/no question scope detection answers from the text
@@ -99,7 +104,7 @@ class RequirementSpec:
 
     @property
     def regulation_name(self) -> str:
-        return REGULATIONS.get(self.regulation, self.regulation)
+        return ALL_REGULATIONS.get(self.regulation, self.regulation)
 
 
 def requirement_from_dict(entry: dict[str, Any]) -> RequirementSpec:
@@ -120,7 +125,7 @@ def requirement_from_dict(entry: dict[str, Any]) -> RequirementSpec:
         alternative_of=entry.get("alternative_of") or None,
         check=str(entry["check"]),
     )
-    if spec.regulation not in REGULATIONS:
+    if spec.regulation not in ALL_REGULATIONS:
         raise CatalogueError(f"{spec.id}: unknown regulation {spec.regulation!r}")
     if spec.condition not in CONDITIONS:
         raise CatalogueError(f"{spec.id}: unknown condition {spec.condition!r}")

@@ -165,7 +165,7 @@ def findings_by_regulation(*, version: PolicyVersion, gaps_only: bool = False) -
             ),
             (rating.coverage.get(code, {}) if rating else {}),
         )
-        for code, name in catalogue.REGULATIONS.items()
+        for code, name in catalogue.ALL_REGULATIONS.items()
         if grouped.get(code)
     ]
 
@@ -182,7 +182,7 @@ def version_analysis(*, version: PolicyVersion) -> dict:
     entry["findings"] = [
         {
             "requirement": f.requirement_id or f"manual-{f.pk}",
-            "regulation": catalogue.REGULATIONS.get(f.regulation, f.regulation),
+            "regulation": catalogue.ALL_REGULATIONS.get(f.regulation, f.regulation),
             "status": f.status,
             "confidence": round(f.confidence, 3),
             "evidence": [

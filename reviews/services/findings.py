@@ -58,7 +58,7 @@ def findings_compute_and_store(
     version_scope, _ = VersionScope.objects.update_or_create(
         version=version, defaults={"detected": selectors.scope_to_json(detected)}
     )
-    applied = (
+    applied = _with_internal(
         scope.Scope.forced(version_scope.chosen, detected)
         if version_scope.chosen is not None
         else detected
@@ -71,6 +71,14 @@ def findings_compute_and_store(
         has_contact=checks.has_contact(index),
     )
     return verdicts
+
+
+def _with_internal(applied: scope.Scope) -> scope.Scope:
+    """A team's internal requirements apply to every policy, whatever the legal scope."""
+    internal = scope.ScopeDecision(
+        catalogue.INTERNAL, True, ("The team's internal requirements apply to every policy.",), ()
+    )
+    return scope.Scope({**applied.decisions, catalogue.INTERNAL: internal}, applied.conditions)
 
 
 @transaction.atomic
