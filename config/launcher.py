@@ -166,6 +166,7 @@ class Services:
         if self._pg is not None:
             say("Stopping the embedded PostgreSQL ...")
             self._pg.cleanup()
+            atexit.unregister(self._pg._cleanup)  # done: nothing for pgserver to do at exit
             self._pg = None
 
 
