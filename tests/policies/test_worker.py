@@ -43,6 +43,7 @@ def worker(transactional_db):
          "-Q", queue, "--hostname", f"{queue}@%h"],
         cwd=BASE_DIR, env=env,
     )
+    process.env_for_restart = env
     try:
         yield process
     finally:
@@ -88,3 +89,39 @@ def test_a_run_queued_while_the_broker_was_down_is_picked_up_later(worker, team,
     ExtractionRun.objects.filter(pk=run.pk).update(created_at=run.created_at.replace(year=2020))
     assert services.runs_requeue_stale() == [run.pk]  # what the periodic task does
     assert wait_for(run.pk).status == ExtractionRun.Status.SUCCEEDED
+
+
+@pytest.mark.worker
+@pytest.mark.slow
+def test_a_worker_killed_mid_job_loses_nothing(worker, team, reviewer):
+    """SIGKILL the worker while it processes a large policy: the run stays 'running' with an old
+    heartbeat, the requeue job hands it to a new worker, and it finishes (attempt 2)."""
+    import signal
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    big = "\n\n".join(POLICY.replace("Acme", f"Acme{i}") for i in range(600)).encode()
+    outcome = services.policy_version_import(team=team, by=reviewer, data=big, filename="big.txt")
+    deadline = time.monotonic() + 60
+    while ExtractionRun.objects.get(pk=outcome.run.pk).status != ExtractionRun.Status.RUNNING:
+        assert time.monotonic() < deadline, "the worker never started the run"
+        time.sleep(0.05)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=10)
+    # The solo pool ran the task in the killed process; the run is orphaned mid-way.
+    run = ExtractionRun.objects.get(pk=outcome.run.pk)
+    assert run.status == ExtractionRun.Status.RUNNING and run.attempts == 1
+    assert not Clause.objects.filter(version=outcome.version).exists()  # nothing half-written
+
+    later = timezone.now() + timedelta(hours=1)  # as if the time limit had passed
+    replacement = subprocess.Popen(worker.args, cwd=BASE_DIR, env=worker.env_for_restart)
+    try:
+        assert services.runs_requeue_stale(now=later) == [run.pk]
+        run = wait_for(run.pk, seconds=180)
+        assert run.status == ExtractionRun.Status.SUCCEEDED, run.error
+        assert run.attempts == 2
+        assert Clause.objects.filter(version=outcome.version).count() > 1000
+    finally:
+        replacement.terminate()
+        replacement.wait(timeout=30)
