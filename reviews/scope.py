@@ -27,7 +27,15 @@ from dataclasses import dataclass
 from policies.extraction.document import ClauseInput, Fact
 from reviews.catalogue import CONDITIONS, REGULATIONS
 from reviews.checks import patterns as P
-from reviews.checks.index import Evidence, Hit, PolicyIndex, build_index, is_negated, rx
+from reviews.checks.index import (
+    Evidence,
+    Hit,
+    LazyHits,
+    PolicyIndex,
+    build_index,
+    is_negated,
+    rx,
+)
 
 COPPA_2025_COMPLIANCE_DATE = datetime.date(2025, 4, 22)
 
@@ -88,9 +96,10 @@ _REGULATION_CONDITION = {
 }
 
 
-def _found(index: PolicyIndex, pattern: re.Pattern[str], *, negatable: bool = True) -> list[Hit]:
-    hits = index.search(pattern)
-    return [h for h in hits if not (negatable and is_negated(h))]
+def _found(index: PolicyIndex, pattern: re.Pattern[str], *, negatable: bool = True) -> LazyHits:
+    """Lazy: a condition that only asks "is there one" stops the scan at the first hit."""
+    hits = index.iter_hits(pattern)
+    return LazyHits(h for h in hits if not is_negated(h)) if negatable else LazyHits(hits)
 
 
 def _evidence(hits: Sequence[Hit], limit: int = 4) -> tuple[Evidence, ...]:
@@ -115,11 +124,11 @@ def _decide(code: str, yes: bool, reasons: list[str], hits: Sequence[Hit]) -> Sc
 
 def _gdpr(index: PolicyIndex) -> ScopeDecision:
     strong = _found(index, P.GDPR_STRONG, negatable=False)
-    weak = _found(index, P.GDPR_STYLE, negatable=False)
-    weak_kinds = {P.canonical(h.text) for h in weak}
-    us_only = index.search(P.US_ONLY)
     if strong:
         return _decide("gdpr", True, [f"Refers to EU/GDPR notions: {_quote(strong)}."], strong)
+    weak = _found(index, P.GDPR_STYLE, negatable=False)
+    weak_kinds = {P.canonical(h.text) for h in weak}
+    us_only = _found(index, P.US_ONLY, negatable=False)
     if len(weak_kinds) >= 3 and not us_only:
         reasons = [f"Uses GDPR-style rights and grounds: {_quote(weak)}."]
         return _decide("gdpr", True, reasons, weak)
@@ -157,7 +166,7 @@ def _coppa(index: PolicyIndex) -> ScopeDecision:
             extra = tuple(Evidence(f.clause_id, f.start, f.end) for f in directed[:3])
             decision = ScopeDecision("coppa", True, decision.reasons, extra)
         return decision
-    mention = index.search(P.CHILDREN_MENTION)
+    mention = _found(index, P.CHILDREN_MENTION, negatable=False)
     if mention:
         reasons = ["Mentions children only to say the service is not for them."]
         return ScopeDecision("coppa", False, tuple(reasons), ())

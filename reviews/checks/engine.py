@@ -94,7 +94,7 @@ def generic_cue_rule(spec: RequirementSpec, index: PolicyIndex, conds: dict[str,
 
 def _verdict(spec: RequirementSpec, outcome: Outcome, index: PolicyIndex) -> Verdict:
     pattern = _cues(spec.cues)
-    cue_clauses = [h.clause for h in index.search(pattern)] if pattern else []
+    cue_clauses = index.clauses_matching(pattern) if pattern else []
     considered_clauses = [h.clause for h in outcome.hits] + list(outcome.considered) + cue_clauses
     considered = tuple(dict.fromkeys(c.id for c in considered_clauses))
     rationale = outcome.rationale

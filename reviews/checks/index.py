@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from policies.extraction.document import HEADING, ClauseInput, Fact
-from reviews.checks.literals import TokenIndex, gate_words
+from reviews.checks.literals import TokenIndex, gate_words, literal_need, may_start_with_newline
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +95,21 @@ _TOC_INTRO = rx(
     r"addresses) the following|the following (?:topics|sections)|in this (?:privacy )?policy:\s*$"
 )
 _TOC_MAX_WORDS = 25
+# Every _TOC_INTRO match holds one of these (lower-cased ASCII text; others run the pattern).
+_TOC_INTRO_WORDS = ("contents", "following", "policy:")
+
+
+def _may_intro(text: str) -> bool:
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return any(word in low for word in _TOC_INTRO_WORDS)
+
+
 # Joins clause texts so one regex pass covers a policy; neither ``\s`` nor ``[^.\n]`` crosses it.
 _SEPARATOR = "\n\x00\n"
 _WORD = re.compile(r"\w+")
+_ONES = re.compile("1+")
 
 
 def _words(text: str) -> int:
@@ -113,7 +125,7 @@ def detect_toc(clauses: Sequence[ClauseInput]) -> frozenset[int]:
     of three or more short lines each repeated later as a heading."""
     toc: set[int] = set()
     for i, clause in enumerate(clauses):
-        if not _TOC_INTRO.search(clause.text):
+        if not _may_intro(clause.text) or not _TOC_INTRO.search(clause.text):
             continue
         for j in range(i + 1, min(i + 16, len(clauses))):
             follower = clauses[j]
@@ -127,18 +139,22 @@ def detect_toc(clauses: Sequence[ClauseInput]) -> frozenset[int]:
             ):
                 break
             toc.add(follower.id)
-    later_headings = {}
+    # First position of each heading text; a clause repeats a heading found after it.
+    later_headings: dict[str, int] = {}
+    norms: dict[str, str] = {}
     for i, clause in enumerate(clauses):
         if clause.kind == HEADING or clause.heading:
-            key = _norm(clause.text if clause.kind == HEADING else clause.heading)
+            raw = clause.text if clause.kind == HEADING else clause.heading
+            key = norms.get(raw)
+            if key is None:
+                key = norms[raw] = _norm(raw)
             later_headings.setdefault(key, i)
     run: list[int] = []
     for i, clause in enumerate(clauses):
-        key = _norm(clause.text)
         repeated = (
             clause.kind != HEADING
             and _words(clause.text) <= 12
-            and any(pos > i for h, pos in later_headings.items() if h == key)
+            and later_headings.get(_norm(clause.text), -1) > i
         )
         if repeated:
             run.append(clause.id)
@@ -170,6 +186,7 @@ class PolicyIndex:
     _lower_joined: str | None
     _hits: dict[re.Pattern[str], list[Hit]] = field(default_factory=dict)
     _outside_toc: dict[re.Pattern[str], list[Hit]] = field(default_factory=dict)
+    _pending: dict[re.Pattern[str], Iterator[Hit]] = field(default_factory=dict)
     _clause_has: dict[tuple[re.Pattern[str], int], bool] = field(default_factory=dict)
     _fact_pairs: dict[str, list[tuple[Fact, Hit]]] = field(default_factory=dict)
     _memo: dict[str, object] = field(default_factory=dict)
@@ -177,34 +194,100 @@ class PolicyIndex:
     def search(self, pattern: re.Pattern[str], *, include_toc: bool = False) -> list[Hit]:
         """Every match of ``pattern`` that lies inside one clause, in text order. Callers must
         not change the returned list: it is shared by every rule that asks for the pattern."""
+        hits = self._outside_toc.get(pattern) if not include_toc else None
+        if hits is not None:
+            return hits
         hits = self._hits.get(pattern)
-        if hits is None:
-            hits = self._hits[pattern] = self._scan(pattern)
+        if hits is None or pattern in self._pending:
+            hits = self._pull(pattern, None)
+        if pattern not in self._outside_toc:
             self._outside_toc[pattern] = (
                 [h for h in hits if h.clause.id not in self.toc_ids] if self.toc_ids else hits
             )
         return hits if include_toc else self._outside_toc[pattern]
 
-    def _scan(self, pattern: re.Pattern[str]) -> list[Hit]:
-        # Only the clauses whose tokens hold one of the pattern's gate words can match; runs of
-        # such clauses are scanned as one window of the joined text, so a match sees exactly the
-        # context it would see in a scan of the whole text.
+    def iter_hits(self, pattern: re.Pattern[str]) -> Iterator[Hit]:
+        """The hits of :meth:`search` (outside tables of contents), scanned only as far as the
+        caller reads: rules that need the first hit or two stop the scan there."""
+        done = self._outside_toc.get(pattern)
+        if done is not None:
+            yield from done
+            return
+        toc, i = self.toc_ids, 0
+        while True:
+            hits = self._hits.get(pattern)
+            if hits is None or (i >= len(hits) and pattern in self._pending):
+                hits = self._pull(pattern, i + 1)
+            if i >= len(hits):
+                return
+            hit = hits[i]
+            i += 1
+            if hit.clause.id not in toc:
+                yield hit
+
+    def clauses_matching(self, pattern: re.Pattern[str]) -> list[ClauseInput]:
+        """The clauses (outside tables of contents, in text order) holding a hit of ``pattern``:
+        the clauses of :meth:`search`, answered by one search per candidate clause when the
+        hits themselves are not needed (cue phrases for the "considered" list)."""
+        done = self._outside_toc.get(pattern)
+        low = lowered(pattern) if self._lower_joined is not None else None
+        if done is not None or low is None or may_start_with_newline(low):
+            return list({h.clause.id: h.clause for h in self.search(pattern)}.values())
+        bits = self._tokens.evaluate(literal_need(low))
+        if bits is None:
+            return list({h.clause.id: h.clause for h in self.search(pattern)}.values())
+        # The first match at or after the clause start is the clause's first hit in a scan of
+        # the whole text (no match starts in a separator); a clause has a hit iff it fits.
+        scanned, starts, clauses, toc = (
+            self._lower_joined,
+            self._joined_starts,
+            self.clauses,
+            self.toc_ids,
+        )
+        out = []
+        for run in _ONES.finditer(bin(bits)[:1:-1]):
+            for pos in range(run.start(), run.end()):
+                clause = clauses[pos]
+                if clause.id in toc:
+                    continue
+                begin = starts[pos]
+                end = starts[pos + 1] if pos + 1 < len(starts) else len(scanned)
+                match = low.search(scanned, begin, end)
+                if match is None:
+                    continue
+                if match.end() == match.start():
+                    return list({h.clause.id: h.clause for h in self.search(pattern)}.values())
+                if match.end() - begin <= len(clause.text):
+                    out.append(clause)
+        return out
+
+    def _pull(self, pattern: re.Pattern[str], count: int | None) -> list[Hit]:
+        """The pattern's hits, scanned until there are ``count`` of them (None: all)."""
+        hits = self._hits.get(pattern)
+        if hits is None:
+            hits = self._hits[pattern] = []
+            self._pending[pattern] = self._scan(pattern)
+        pending = self._pending.get(pattern)
+        if pending is not None and (count is None or len(hits) < count):
+            for hit in pending:
+                hits.append(hit)
+                if count is not None and len(hits) >= count:
+                    return hits
+            del self._pending[pattern]
+        return hits
+
+    def _scan(self, pattern: re.Pattern[str]) -> Iterator[Hit]:
+        # Only the clauses that hold the words every match needs can match; runs of such clauses
+        # are scanned as one window of the joined text, so a match sees exactly the context it
+        # would see in a scan of the whole text.
         joined, starts = self._joined, self._joined_starts
         scanned = joined
         if self._lower_joined is not None:
             scanned, pattern = self._lower_joined, lowered(pattern)
-        candidates = self._tokens.candidates(gate_words(pattern))
-        if candidates is None:
-            windows = [(0, len(joined))]
+        if self._lower_joined is not None and not may_start_with_newline(pattern):
+            windows = self._windows(self._tokens.evaluate(literal_need(pattern)))
         else:
-            windows = []
-            for pos in candidates:
-                end = starts[pos + 1] if pos + 1 < len(starts) else len(joined)
-                if windows and windows[-1][1] == starts[pos]:
-                    windows[-1] = (windows[-1][0], end)
-                else:
-                    windows.append((starts[pos], end))
-        hits = []
+            windows = self._gate_windows(self._tokens.candidates(gate_words(pattern)))
         clauses = self.clauses
         for begin, end in windows:
             for match in pattern.finditer(scanned, begin, end):
@@ -217,8 +300,35 @@ class PolicyIndex:
                 if rel + (m_end - m_start) > len(clause.text):
                     continue
                 start = clause.start + rel
-                hits.append(Hit(clause, start, start + m_end - m_start, joined[m_start:m_end]))
-        return hits
+                yield Hit(clause, start, start + m_end - m_start, joined[m_start:m_end])
+
+    def _windows(self, bits: int | None) -> list[tuple[int, int]]:
+        """Runs of consecutive candidate clauses (bits of ``bits``) as spans of the joined text,
+        each up to the start of the next clause (its separator included)."""
+        joined, starts = self._joined, self._joined_starts
+        if bits is None:
+            return [(0, len(joined))]
+        windows = []
+        flags = bin(bits)[:1:-1]  # lowest bit first: flags[i] is clause i
+        for run in _ONES.finditer(flags):
+            last = run.end()
+            windows.append(
+                (starts[run.start()], starts[last] if last < len(starts) else len(joined))
+            )
+        return windows
+
+    def _gate_windows(self, candidates: list[int] | None) -> list[tuple[int, int]]:
+        joined, starts = self._joined, self._joined_starts
+        if candidates is None:
+            return [(0, len(joined))]
+        windows: list[tuple[int, int]] = []
+        for pos in candidates:
+            end = starts[pos + 1] if pos + 1 < len(starts) else len(joined)
+            if windows and windows[-1][1] == starts[pos]:
+                windows[-1] = (windows[-1][0], end)
+            else:
+                windows.append((starts[pos], end))
+        return windows
 
     def clause_has(self, pattern: re.Pattern[str], clause: ClauseInput) -> bool:
         """Whether ``pattern`` matches somewhere in the clause (memoised: rules ask repeatedly)."""
@@ -317,6 +427,56 @@ def build_index(text: str, clauses: Sequence[ClauseInput], facts: Sequence[Fact]
         _tokens=TokenIndex([c.text for c in ordered]),
         _lower_joined=lower_joined,
     )
+
+
+class LazyHits:
+    """A list of hits read from an iterator only as far as it is used: ``hits[:2]``, ``hits[0]``
+    and truth tests pull what they need; ``len``, ``+`` and full iteration read everything."""
+
+    __slots__ = ("_items", "_source")
+
+    def __init__(self, source: Iterable[Hit]) -> None:
+        self._items: list[Hit] = []
+        self._source: Iterator[Hit] | None = iter(source)
+
+    def _fill(self, count: int | None) -> list[Hit]:
+        source, items = self._source, self._items
+        if source is not None and (count is None or len(items) < count):
+            for hit in source:
+                items.append(hit)
+                if count is not None and len(items) >= count:
+                    return items
+            self._source = None
+        return items
+
+    def __bool__(self) -> bool:
+        return bool(self._fill(1))
+
+    def __len__(self) -> int:
+        return len(self._fill(None))
+
+    def __iter__(self) -> Iterator[Hit]:
+        i = 0
+        while True:
+            items = self._items if i < len(self._items) else self._fill(i + 1)
+            if i >= len(items):
+                return
+            yield items[i]
+            i += 1
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            stop = key.stop
+            if key.step is None and stop is not None and stop >= 0 and (key.start or 0) >= 0:
+                return self._fill(stop)[key]
+            return self._fill(None)[key]
+        return self._fill(key + 1 if key >= 0 else None)[key]
+
+    def __add__(self, other: Iterable[Hit]) -> list[Hit]:
+        return list(self._fill(None)) + list(other)
+
+    def __radd__(self, other: Iterable[Hit]) -> list[Hit]:
+        return list(other) + list(self._fill(None))
 
 
 def sentence_of(hit: Hit) -> str:

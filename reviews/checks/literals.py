@@ -22,6 +22,9 @@ _NON_WORD = bytes(
 )
 _TO_SPACE = bytes.maketrans(_NON_WORD, b" " * len(_NON_WORD))
 _CLAUSE_BREAK = "\x01"
+_UNICODE_WORD = re.compile(r"\w+")
+# A token holding a digit, in the "\n"-separated vocabulary (match start = its separator).
+_DIGIT_TOKEN = re.compile(rb"\n[^\n\d]*\d")
 
 Gate = frozenset[str] | None  # None: no usable literal, run the pattern everywhere
 
@@ -97,29 +100,262 @@ def gate_words(pattern: re.Pattern[str]) -> Gate:
     return gate
 
 
+# --- literal requirements -----------------------------------------------------------------------
+# A finer necessary condition than the gate: an and/or tree over the words a match must contain,
+# each word marked by how it sits in its token. ``\bEU\b`` needs the token "eu" exactly (not
+# "queue"); "supervisory authority" needs both words. Leaves: ("exact"|"prefix"|"suffix"|"sub",
+# word); inner nodes: ("and"|"or", [children]); None: no requirement (any clause can match).
+Need = tuple | None
+
+_NEEDS: dict[re.Pattern[str], Need] = {}
+_MIN_PARTIAL = 3  # a shorter prefix/suffix/substring passes nearly every clause
+
+
+def _as_bits(positions: list[int]) -> int:
+    out = 0
+    for pos in positions:
+        out |= 1 << pos
+    return out
+
+
+def _is_space_class(op, av) -> bool:
+    return op is C.IN and all(o is C.CATEGORY and a is C.CATEGORY_SPACE for o, a in av)
+
+
+def _bounds(item) -> bool:
+    """Whether ``item`` guarantees a non-word character (or the text edge) next to a word."""
+    op, av = item
+    if op is C.AT:
+        return av is C.AT_BOUNDARY
+    if _is_space_class(op, av):
+        return True
+    if op is C.LITERAL:
+        ch = chr(av)
+        return ch.isascii() and not (ch.isalnum() or ch == "_")
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:
+        sub = list(av[2])
+        return len(sub) == 1 and _bounds(sub[0])
+    return False
+
+
+def _leaf(word: str, left: bool, right: bool) -> Need:
+    if left and right:
+        return ("exact", word)
+    if len(word) < _MIN_PARTIAL:
+        return None
+    return ("prefix" if left else "suffix" if right else "sub", word)
+
+
+def _run_need(chars: list[str], left: bool, right: bool) -> list[Need]:
+    """Words of a literal run: an ASCII non-word character bounds the words beside it; a
+    non-ASCII character may or may not be a word character, so it bounds nothing."""
+    needs, word, word_left, marks = [], "", left, ""
+    for ch in chars:
+        low = ch.lower()
+        if len(low) == 1 and low.isascii() and (low.isalnum() or low == "_"):
+            word += low
+            if marks:
+                needs.append(_marks_need(marks))
+                marks = ""
+            continue
+        hard = len(low) == 1 and low.isascii()
+        if hard and low in _RARE_MARKS:
+            marks += low
+        elif marks:
+            needs.append(_marks_need(marks))
+            marks = ""
+        if word:
+            needs.append(_leaf(word, word_left, hard))
+        word, word_left = "", hard
+    if word:
+        needs.append(_leaf(word, word_left, right))
+    if marks:
+        needs.append(_marks_need(marks))
+    return needs
+
+
+# Punctuation rare enough in prose that finding it narrows the clauses (not "." or ",").
+_RARE_MARKS = frozenset("@/#$%&*+=<>[]{}|~^\\:;")
+
+
+def _marks_need(marks: str) -> Need:
+    return ("char", marks)
+
+
+def _is_digit_class(op, av) -> bool:
+    if op is C.IN:
+        return all(
+            (o is C.CATEGORY and a is C.CATEGORY_DIGIT) or (o is C.RANGE and a == (48, 57))
+            for o, a in av
+        )
+    return False
+
+
+def _and(parts: list[Need]) -> Need:
+    parts = [p for p in parts if p is not None]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else ("and", parts)
+
+
+def _seq_need(items, left: bool, right: bool) -> Need:
+    items = list(items)
+    parts: list[Need] = []
+    i, n = 0, len(items)
+    while i < n:
+        op, av = items[i]
+        lb = left if i == 0 else _bounds(items[i - 1])
+        if op is C.LITERAL:
+            j = i
+            while j < n and items[j][0] is C.LITERAL:
+                j += 1
+            rb = right if j == n else _bounds(items[j])
+            parts.extend(_run_need([chr(a) for _, a in items[i:j]], lb, rb))
+            i = j
+            continue
+        rb = right if i == n - 1 else _bounds(items[i + 1])
+        if _is_digit_class(op, av):
+            parts.append(("digit", ""))
+        elif op is C.SUBPATTERN:
+            parts.append(_seq_need(av[-1], lb, rb))
+        elif op is C.ATOMIC_GROUP:
+            parts.append(_seq_need(av, lb, rb))
+        elif op is C.BRANCH:
+            branches = [_seq_need(b, lb, rb) for b in av[1]]
+            if all(b is not None for b in branches):
+                parts.append(("or", branches))
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:
+            # Repeated copies border each other, so only a single copy keeps the outer bounds.
+            single = av[1] == 1
+            parts.append(_seq_need(av[2], lb and single, rb and single))
+        i += 1
+    return _and(parts)
+
+
+def literal_need(pattern: re.Pattern[str]) -> Need:
+    """The and/or word requirement every match of ``pattern`` meets, read off its parse."""
+    try:
+        return _NEEDS[pattern]
+    except KeyError:
+        pass
+    need: Need = None
+    if isinstance(pattern.pattern, str) and not pattern.flags & re.VERBOSE:
+        need = _seq_need(sre_parse.parse(pattern.pattern, pattern.flags), False, False)
+    _NEEDS[pattern] = need
+    return need
+
+
+_NEWLINE_START: dict[re.Pattern[str], bool] = {}
+
+
+def _class_has_newline(av) -> bool:
+    """Whether a character class may match a newline or NUL (the clause separator's parts)."""
+    for o, a in av:
+        if o is C.NEGATE:
+            return True
+        if o is C.LITERAL and a in (0, 10):
+            return True
+        if o is C.RANGE and a[0] <= 10:
+            return True
+        if o is C.CATEGORY and a not in (C.CATEGORY_WORD, C.CATEGORY_DIGIT):
+            return True  # \s, \W, \D, \S ...: do not reason further
+        if o not in (C.LITERAL, C.RANGE, C.CATEGORY):
+            return True
+    return False
+
+
+def _first_newline(items, dotall: bool) -> tuple[bool, bool]:
+    """(may the sequence's first character be a newline, may the sequence match empty)."""
+    for op, av in items:
+        if op is C.AT or op in (C.ASSERT, C.ASSERT_NOT):
+            continue
+        if op is C.LITERAL:
+            can, empty = av in (0, 10), False
+        elif op is C.NOT_LITERAL:
+            can, empty = True, False
+        elif op is C.ANY:
+            can, empty = dotall, False
+        elif op is C.IN:
+            can, empty = _class_has_newline(av), False
+        elif op is C.SUBPATTERN:
+            can, empty = _first_newline(av[-1], dotall)
+        elif op is C.ATOMIC_GROUP:
+            can, empty = _first_newline(av, dotall)
+        elif op is C.BRANCH:
+            found = [_first_newline(b, dotall) for b in av[1]]
+            can, empty = any(f[0] for f in found), any(f[1] for f in found)
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            can, sub_empty = _first_newline(av[2], dotall)
+            empty = av[0] == 0 or sub_empty
+        else:
+            return True, True
+        if can:
+            return True, True
+        if not empty:
+            return False, False
+    return False, True
+
+
+def may_start_with_newline(pattern: re.Pattern[str]) -> bool:
+    """Whether a match can begin with a newline or NUL (or match empty): such a match may start
+    in the separator before a clause, so its windows must stay as the gate makes them."""
+    found = _NEWLINE_START.get(pattern)
+    if found is None:
+        can, empty = _first_newline(
+            sre_parse.parse(pattern.pattern, pattern.flags), bool(pattern.flags & re.DOTALL)
+        )
+        found = _NEWLINE_START[pattern] = can or empty
+    return found
+
+
 class TokenIndex:
     """For each clause, the set of its lower-cased tokens; and per gate word, the clauses whose
     tokens contain it (computed on first use, then kept)."""
 
-    __slots__ = ("_tokens", "_vocabulary", "_postings", "_starts", "_word_clauses")
+    __slots__ = (
+        "_bits",
+        "_by_token",
+        "_text",
+        "_text_starts",
+        "_postings",
+        "_starts",
+        "_tokens",
+        "_vocabulary",
+        "_word_clauses",
+    )
 
     def __init__(self, texts: list[str]) -> None:
         joined = _CLAUSE_BREAK.join(texts).lower()
         if not joined.isascii():
             # IGNORECASE equates dotless i and long s with "i" and "s"; str.lower() does not.
             joined = joined.replace("\u0131", "i").replace("\u017f", "s")
+        self._text = joined
+        self._text_starts: list[int] = []
+        pos = 0
+        for t in texts:
+            self._text_starts.append(pos)
+            pos += len(t) + 1
         if any(_CLAUSE_BREAK in t for t in texts):
             parts = [
                 t.lower().replace("\u0131", "i").replace("\u017f", "s").encode() for t in texts
             ]
         else:
             parts = joined.encode().split(_CLAUSE_BREAK.encode())
-        # bytes.translate and bytes.split run in C: the whole tokenisation is two passes.
-        self._tokens = [set(p.translate(_TO_SPACE).split()) for p in parts]
+        # bytes.translate and bytes.split run in C: the whole tokenisation is two passes. A
+        # non-ASCII clause is split on Unicode word runs instead, so that every token is exactly
+        # one ``\w+`` run of the text (what ``\b`` sees) whatever its script or punctuation.
+        self._tokens = [
+            set(p.translate(_TO_SPACE).split())
+            if p.isascii()
+            else {w.encode() for w in _UNICODE_WORD.findall(p.decode())}
+            for p in parts
+        ]
         self._vocabulary = b""
         self._postings: list[list[int]] = []
         self._starts: list[int] = []
         self._word_clauses: dict[str, frozenset[int]] = {}
+        self._by_token: dict[bytes, int] = {}
+        self._bits: dict[tuple[str, str], int] = {}
 
     def _invert(self) -> None:
         by_token: dict[bytes, list[int]] = {}
@@ -134,6 +370,7 @@ class TokenIndex:
         self._vocabulary = b"\n".join(by_token) + b"\n"
         self._postings = list(by_token.values())
         self._starts = starts
+        self._by_token = {token: i for i, token in enumerate(by_token)}
 
     def clauses_with(self, word: str) -> frozenset[int]:
         """Positions of the clauses holding a token that contains ``word`` (lower-case ASCII)."""
@@ -155,6 +392,88 @@ class TokenIndex:
         found = self._word_clauses[word] = frozenset(out)
         return found
 
+    def bits(self, mode: str, piece: str) -> int:
+        """Clause positions (as bits of an int) holding a token equal to ``piece`` ("exact"),
+        starting with it ("prefix"), ending with it ("suffix") or containing it ("sub")."""
+        key = (mode, piece)
+        found = self._bits.get(key)
+        if found is not None:
+            return found
+        if not self._starts and any(self._tokens):
+            self._invert()
+        out = 0
+        if mode == "char":
+            out = self._char_bits(piece)
+        elif mode == "digit":
+            found_tokens = _DIGIT_TOKEN.finditer(b"\n" + self._vocabulary)
+            for m in found_tokens:
+                out |= self._posting_bits(bisect.bisect_right(self._starts, m.start()) - 1)
+        elif mode == "exact":
+            i = self._by_token.get(piece.encode())
+            if i is not None:
+                out = _as_bits(self._postings[i])
+        else:
+            needle = piece.encode()
+            if mode == "prefix":
+                needle = b"\n" + needle
+            elif mode == "suffix":
+                needle += b"\n"
+            # Token i sits at starts[i] + 1 of this string, after a "\n" at starts[i].
+            vocabulary, starts = b"\n" + self._vocabulary, self._starts
+            pos = vocabulary.find(needle)
+            while pos != -1:
+                inside = pos + 1 if mode == "prefix" else pos
+                i = bisect.bisect_right(starts, inside - 1) - 1
+                out |= self._posting_bits(i)
+                if i + 1 == len(starts):
+                    break
+                pos = vocabulary.find(needle, starts[i + 1])
+        self._bits[key] = out
+        return out
+
+    def _char_bits(self, piece: str) -> int:
+        """Clauses whose lower-cased text contains ``piece`` (punctuation such as "@", "://")."""
+        text, starts, out = self._text, self._text_starts, 0
+        pos = text.find(piece)
+        while pos != -1:
+            i = bisect.bisect_right(starts, pos) - 1
+            out |= 1 << i
+            if i + 1 == len(starts):
+                break
+            pos = text.find(piece, starts[i + 1])
+        return out
+
+    def _posting_bits(self, i: int) -> int:
+        key = ("#", str(i))
+        found = self._bits.get(key)
+        if found is None:
+            found = self._bits[key] = _as_bits(self._postings[i])
+        return found
+
+    def evaluate(self, need: Need) -> int | None:
+        """Clause positions (bits) that can satisfy ``need``; None when every clause can."""
+        if need is None:
+            return None
+        op = need[0]
+        if op == "and":
+            out: int | None = None
+            for part in need[1]:
+                bits = self.evaluate(part)
+                if bits is not None:
+                    out = bits if out is None else out & bits
+                    if not out:
+                        return 0
+            return out
+        if op == "or":
+            out = 0
+            for part in need[1]:
+                bits = self.evaluate(part)
+                if bits is None:
+                    return None
+                out |= bits
+            return out
+        return self.bits(op, need[1])
+
     def candidates(self, gate: Gate) -> list[int] | None:
         """Sorted clause positions that pass the gate, or None when every clause must be tried."""
         if gate is None:
@@ -165,4 +484,4 @@ class TokenIndex:
         return sorted(out)
 
 
-__all__ = ["Gate", "TokenIndex", "gate_words"]
+__all__ = ["Gate", "Need", "TokenIndex", "gate_words", "literal_need", "may_start_with_newline"]

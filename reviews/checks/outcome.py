@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from policies.extraction.document import ClauseInput, Fact
 from reviews.catalogue import RequirementSpec
-from reviews.checks.index import Hit, PolicyIndex, is_negated
+from reviews.checks.index import Hit, LazyHits, PolicyIndex, is_negated
 
 SATISFIED, PARTIAL, MISSING, NOT_APPLICABLE = "satisfied", "partial", "missing", "not_applicable"
 STATUSES = (SATISFIED, PARTIAL, MISSING, NOT_APPLICABLE)
@@ -38,13 +38,15 @@ def miss(
     return Outcome(MISSING, why, (), clauses, confidence=confidence)
 
 
-def found(index: PolicyIndex, pattern: re.Pattern[str], *, negatable: bool = True) -> list[Hit]:
-    """Hits outside tables of contents; with ``negatable``, drop those in a negated sentence."""
-    return [h for h in index.search(pattern) if not (negatable and is_negated(h))]
+def found(index: PolicyIndex, pattern: re.Pattern[str], *, negatable: bool = True) -> LazyHits:
+    """Hits outside tables of contents; with ``negatable``, drop those in a negated sentence.
+    Lazy: a rule that reads ``[:2]`` or tests truth scans only as far as that."""
+    hits = index.iter_hits(pattern)
+    return LazyHits(h for h in hits if not is_negated(h)) if negatable else LazyHits(hits)
 
 
-def negated(index: PolicyIndex, pattern: re.Pattern[str]) -> list[Hit]:
-    return [h for h in index.search(pattern) if is_negated(h)]
+def negated(index: PolicyIndex, pattern: re.Pattern[str]) -> LazyHits:
+    return LazyHits(h for h in index.iter_hits(pattern) if is_negated(h))
 
 
 def fact_hits(

@@ -187,9 +187,9 @@ NON_EU_ESTABLISHMENT = rx(
 def established_outside_eu(index: PolicyIndex) -> bool:
     """The organisation shows a non-EU seat (US corporation form, address, +1 number) and names
     no EU/EEA country or EU establishment."""
-    if index.search(EU_COUNTRIES) or index.facts_of("eu_representative"):
+    if next(index.iter_hits(EU_COUNTRIES), None) or index.facts_of("eu_representative"):
         return False
-    return bool(index.search(NON_EU_ESTABLISHMENT))
+    return next(index.iter_hits(NON_EU_ESTABLISHMENT), None) is not None
 
 
 # --- dates --------------------------------------------------------------------------------------
@@ -253,7 +253,7 @@ def parse_date(found: str) -> datetime.date | None:
 
 def own_last_updated(index: PolicyIndex) -> datetime.date | None:
     """Our own reading of a labelled policy date; an archive/capture banner has no such label."""
-    for hit in index.search(LAST_UPDATED):
+    for hit in index.iter_hits(LAST_UPDATED):
         if is_negated(hit):
             continue
         match = LAST_UPDATED.search(hit.text)

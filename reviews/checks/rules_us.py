@@ -65,10 +65,12 @@ def sources(spec: RequirementSpec, index: PolicyIndex, conds: Conds) -> Outcome:
         key = str(fact.value.get("source"))
         if key not in have:
             have[key] = [hit_of[id(fact)]] if id(fact) in hit_of else []
+    # A source fact whose clause is unknown counts as a source but has no evidence to show.
+    first = [v[0] for v in have.values() if v]
     if len(have) >= 2:
-        return sat([v[0] for v in have.values()], f"Names sources: {', '.join(have)}.")
+        return sat(first, f"Names sources: {', '.join(have)}.")
     if have:
-        return part([v[0] for v in have.values()], "Names only one kind of source.")
+        return part(first, "Names only one kind of source.")
     return miss("The sources of personal information are not described.")
 
 

@@ -497,3 +497,88 @@ def test_gated_search_equals_whole_text_scan():
         whole = [m.span() for m in pattern.finditer(text)]
         assert [(h.start, h.end) for h in index.search(pattern, include_toc=True)] == whole
         assert all(text[h.start : h.end] == h.text for h in index.search(pattern))
+
+
+# --- literal requirements, lazy hits, cue clause sets ---------------------------------------------
+from reviews.checks import rules_general as G, rules_us as U  # noqa: E402
+from reviews.checks.index import LazyHits, lowered  # noqa: E402
+from reviews.checks.literals import TokenIndex, literal_need, may_start_with_newline  # noqa: E402
+
+
+def test_literal_need_marks_how_words_sit_in_tokens():
+    assert literal_need(lowered(rx(r"\bEU\b"))) == ("exact", "eu")
+    assert literal_need(lowered(rx(r"supervisory authority"))) == (
+        "and",
+        [("suffix", "supervisory"), ("prefix", "authority")],
+    )
+    assert literal_need(P.EMAIL) == ("char", "@")
+    tokens = TokenIndex(["The EU", "a queue", "Supervisory authorities", "call 555 1234"])
+    assert tokens.evaluate(literal_need(lowered(rx(r"\bEU\b")))) == 0b0001
+    assert tokens.evaluate(literal_need(lowered(rx(r"supervisory authorit")))) == 0b0100
+    assert tokens.evaluate(literal_need(lowered(P.PHONE))) == 0b1000
+
+
+def test_patterns_that_may_start_in_a_separator_keep_the_gate_windows():
+    assert may_start_with_newline(rx(r"\s+foo"))
+    assert may_start_with_newline(rx(r"[^.]{0,5}bar"))
+    assert not may_start_with_newline(lowered(P.GDPR_STRONG))
+
+
+_ALL_PATTERNS = (
+    [
+        v
+        for module in (P, G, U)
+        for v in vars(module).values()
+        if isinstance(v, re.Pattern) and not v.pattern.startswith("(?P")
+    ]
+    + list(G.RIGHTS.values())
+    + list(G.RECIPIENT_CATEGORIES.values())
+)
+
+
+def test_literal_needs_never_drop_a_clause_that_matches():
+    text = (
+        "Our EU representative: Acme Ltd, 12 Main Street, Dublin. E-mail dpo@acme.example.\n"
+        "We share personal information with service providers and law enforcement.\n"
+        "You may request access to your personal data, or its erasure (right to be forgotten).\n"
+        "Do Not Sell My Personal Information; we do not sell data of consumers under 16.\n"
+        "Children under 13: verifiable parental consent from the parent is required.\n"
+        "We retain data for 30 days, then delete it. Last updated: 3 March 2025.\n"
+        "Daten\u00a0werden \u00fcbertragen; d\u2019acc\u00e8s outside the EEA via standard "
+        "contractual clauses."
+    )
+    index = build_index(text, simple_clauses(text), [])
+    tokens = TokenIndex([c.text for c in index.clauses])
+    for pattern in _ALL_PATTERNS:
+        low = lowered(pattern)
+        bits = tokens.evaluate(literal_need(low))
+        for pos, clause in enumerate(index.clauses):
+            if low.search(clause.text.lower()):
+                assert bits is None or bits >> pos & 1, (pattern.pattern, clause.text)
+
+
+def test_lazy_hits_read_only_what_is_used():
+    pulled = []
+
+    def source():
+        for i in range(10):
+            pulled.append(i)
+            yield i
+
+    hits = LazyHits(source())
+    assert hits[:2] == [0, 1] and len(pulled) == 2
+    assert hits and hits[0] == 0 and len(pulled) == 2
+    assert [0] + hits == [0, *range(10)] and len(hits) == 10
+
+
+def test_cue_clause_sets_equal_the_clauses_of_the_hits():
+    text = (
+        "How we use your data.\nWe use your data for the following purposes: billing.\n"
+        "Nothing here.\nThird parties may use cookies; how we use cookies is below."
+    )
+    index = build_index(text, simple_clauses(text), [])
+    for cue in (r"\bhow\s+we\s+use\b|\bwe\s+use\s+your\b", r"\bcookies\b", r"\babsent\b"):
+        pattern = rx(cue)
+        expected = list({h.clause.id: h.clause for h in index.search(pattern)}.values())
+        fresh = build_index(text, simple_clauses(text), [])
+        assert fresh.clauses_matching(pattern) == expected
