@@ -89,7 +89,8 @@ def krippendorff_alpha(table: Sequence[Sequence[int]]) -> float | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         value = krippendorff.alpha(
-            value_counts=counts, value_domain=list(range(counts.shape[1])),
+            value_counts=counts,
+            value_domain=list(range(counts.shape[1])),
             level_of_measurement="nominal",
         )
     return _finite(value)
@@ -171,7 +172,9 @@ def overall(units: Sequence[Unit], labels: Sequence[str]) -> LabelAgreement:
     )
 
 
-def by_document(units: Sequence[Unit], labels: Sequence[str]) -> dict[str, dict[str, LabelAgreement]]:
+def by_document(
+    units: Sequence[Unit], labels: Sequence[str]
+) -> dict[str, dict[str, LabelAgreement]]:
     """document -> label -> agreement over that document's units."""
     grouped: dict[str, list[Unit]] = {}
     for unit in units:
@@ -199,8 +202,11 @@ def pairwise(units: Sequence[Unit], labels: Sequence[str]) -> list[PairAgreement
         agree = sum(x == y for x, y in zip(xs, ys, strict=True))
         out.append(
             PairAgreement(
-                a=a, b=b, cohen_kappa=cohen_kappa(xs, ys),
-                percent_agreement=agree / len(xs) if xs else None, items=len(shared),
+                a=a,
+                b=b,
+                cohen_kappa=cohen_kappa(xs, ys),
+                percent_agreement=agree / len(xs) if xs else None,
+                items=len(shared),
             )
         )
     return out
@@ -228,7 +234,13 @@ def heat_class(value: float | None) -> str:
     """A CSS class bucket for heatmap cells: agreement bands after Landis & Koch."""
     if value is None:
         return "heat-na"
-    for bound, name in ((0.8, "heat-5"), (0.6, "heat-4"), (0.4, "heat-3"), (0.2, "heat-2"), (0.0, "heat-1")):
+    for bound, name in (
+        (0.8, "heat-5"),
+        (0.6, "heat-4"),
+        (0.4, "heat-3"),
+        (0.2, "heat-2"),
+        (0.0, "heat-1"),
+    ):
         if value >= bound:
             return name
     return "heat-0"

@@ -91,6 +91,8 @@ def read_policy(root: Path, name: str) -> Policy:
     raw = (root / "sanitized_policies" / f"{name}.html").read_text(encoding="utf-8")
     text, segments = join_segments(raw.split("|||"))
     return Policy(
-        name=name, text=text, segments=tuple(segments),
+        name=name,
+        text=text,
+        segments=tuple(segments),
         ratings=read_ratings(root / "annotations" / f"{name}.csv"),
     )

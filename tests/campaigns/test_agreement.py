@@ -89,8 +89,10 @@ def test_label_agreement_turns_label_sets_into_yes_no():
     assert result.fleiss_kappa == pytest.approx(1 / 3)
     assert result.krippendorff_alpha == pytest.approx(7 / 18)
     assert result.as_json() == {
-        "fleiss_kappa": round(1 / 3, 4), "krippendorff_alpha": round(7 / 18, 4),
-        "percent_agreement": round(2 / 3, 4), "items": 4,
+        "fleiss_kappa": round(1 / 3, 4),
+        "krippendorff_alpha": round(7 / 18, 4),
+        "percent_agreement": round(2 / 3, 4),
+        "items": 4,
     }
 
 
