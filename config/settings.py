@@ -153,6 +153,11 @@ CELERY_TASK_PUBLISH_RETRY = False
 # Chained after the policies stages inside one run, by dotted path, so that `policies` never
 # imports `reviews` (see docs/architecture.md).
 POLICY_PIPELINE_EXTRA_STAGES: list[str] = ["reviews.services.checks_stage"]
+# Where `train_classifier --from-annotations` finds people's approved clause labels.
+POLICY_TRAINING_EXAMPLE_SOURCES: list[str] = [
+    "reviews.selectors.approved_annotation_examples",
+    "reviews.campaigns.selectors.adjudicated_gold_examples",
+]
 
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-runs": {

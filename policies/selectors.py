@@ -274,3 +274,19 @@ def version_export(*, version: PolicyVersion) -> dict:
         ],
         "facts": fact_extraction.facts_summary(stored, text),
     }
+
+
+def approved_annotation_examples() -> list[tuple[str, str, list[str]]]:
+    """People's approved clause labels as training examples: (text, heading, labels).
+
+    The annotations live in apps built on this one (reviewer tags, adjudicated campaign gold);
+    each registers a source in ``settings.POLICY_TRAINING_EXAMPLE_SOURCES`` (dotted paths), so
+    ``policies`` does not import them.
+    """
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    examples: list[tuple[str, str, list[str]]] = []
+    for path in settings.POLICY_TRAINING_EXAMPLE_SOURCES:
+        examples.extend(import_string(path)())
+    return examples

@@ -4,8 +4,8 @@ Inference only; training lives in ``policies/extraction/training.py``. The model
 stages over hashed sparse features, stored as ``<stem>.npz`` (plain arrays, loaded with
 ``allow_pickle=False``) plus ``<stem>.json`` (feature settings, thresholds, version, summary):
 
-1. Stage 1: several linear scorers (logistic regression and a linear SVM per category) over
-   three views of the clause: word uni/bigrams and word-bounded character 3-5-grams of the text
+1. Stage 1: several linear scorers per category (logistic regression, linear SVM, naive Bayes
+   log-odds) over three views of the clause: word uni/bigrams and word-bounded character 3-5-grams of the text
    (sublinear TF-IDF, each L2-normalised) and word uni/bigrams of the section heading.
 2. Stage 2: per category, a logistic regression (fitted on out-of-fold stage-1 outputs) over the
    stage-1 probabilities of *all* categories for the clause and for its previous and next
@@ -13,8 +13,9 @@ stages over hashed sparse features, stored as ``<stem>.npz`` (plain arrays, load
    output is the calibrated confidence; a per-category threshold (chosen on held-out data) turns
    it into labels.
 
-Hashing is our own (CRC-32 of tokens, cached per distinct token) rather than scikit-learn's
-char analyzer, which is too slow for the 5,000 clauses/s budget. Feature extraction is shared
+Hashing is our own (CRC-32 of words, a polynomial hash of character n-grams, both cached per
+distinct token) rather than scikit-learn's char analyzer, which is too slow for the 5,000
+clauses/s budget. Feature extraction is shared
 with training through :class:`Featurizer`, so both sides see identical vectors.
 """
 
@@ -25,6 +26,7 @@ import hashlib
 import json
 import math
 import re
+import threading
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -163,8 +165,9 @@ class _TokenTable:
         token_lists = [_TOKEN_RE.findall(t.lower()) for t in texts]
         self.add(set(chain.from_iterable(token_lists)))
         lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
-        ids = np.array(list(map(self.ids.__getitem__, chain.from_iterable(token_lists))),
-                       dtype=np.int64)
+        ids = np.array(
+            list(map(self.ids.__getitem__, chain.from_iterable(token_lists))), dtype=np.int64
+        )
         return ids, lengths
 
 
@@ -204,6 +207,9 @@ class Featurizer:
                 offset += len(self.active[view])
         self.n_active = offset
         self._tokens = _TokenTable(spec, self._lookup.get("char"))
+        # The token table grows (and may reset) while encoding, and token ids index its arrays:
+        # one thread at a time, since a loaded model is shared (``load_default`` is cached).
+        self._lock = threading.Lock()
 
     def _hashed(
         self, encoded: tuple[np.ndarray, np.ndarray], view: str
@@ -232,10 +238,11 @@ class Featurizer:
     def raw_counts(self, texts: Sequence[str], headings: Sequence[str]) -> dict[str, sp.csr_matrix]:
         """Hashed term counts per view, one row per (text, heading) pair."""
         n = len(texts)
-        encoded = {"text": self._tokens.encode(texts), "head": self._tokens.encode(headings)}
         out = {}
         for view in VIEWS:
-            rows, cols = self._hashed(encoded["head" if view == "head" else "text"], view)
+            with self._lock:
+                encoded = self._tokens.encode(headings if view == "head" else texts)
+                rows, cols = self._hashed(encoded, view)
             out[view] = sp.csr_matrix(
                 (np.ones(len(cols), dtype=np.float32), (rows, cols)), shape=(n, self.sizes[view])
             )
@@ -252,10 +259,12 @@ class Featurizer:
         parts; computing them apart lets a clause and its neighbours share the text part.
         """
         n = len(texts)
-        encoded = self._tokens.encode(texts)
+        with self._lock:
+            encoded = self._tokens.encode(texts)
+            hashed = {view: self._hashed(encoded, view) for view in views}
         all_rows, all_cols, all_vals = [], [], []
         for view in views:
-            rows, cols = self._hashed(encoded, view)
+            rows, cols = hashed[view]
             if view != "char":
                 cols = self._lookup[view][cols]
             keep = cols >= 0
@@ -296,13 +305,17 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 def stage2_inputs(
-    p_self: np.ndarray, p_prev: np.ndarray, p_next: np.ndarray, has_prev: np.ndarray,
-    has_next: np.ndarray, shape: np.ndarray,
+    p_self: np.ndarray,
+    p_prev: np.ndarray,
+    p_next: np.ndarray,
+    has_prev: np.ndarray,
+    has_next: np.ndarray,
+    shape: np.ndarray,
 ) -> np.ndarray:
     """Stage-2 design matrix; the column layout is part of the model format."""
-    return np.hstack(
-        [p_self, p_prev, p_next, has_prev[:, None], has_next[:, None], shape]
-    ).astype(np.float32)
+    return np.hstack([p_self, p_prev, p_next, has_prev[:, None], has_next[:, None], shape]).astype(
+        np.float32
+    )
 
 
 class ClauseClassifier:
@@ -331,13 +344,8 @@ class ClauseClassifier:
             idf={v: self.arrays[f"idf_{v}"].astype(np.float64) for v in VIEWS},
             view_weights=meta["view_weights"],
         )
-        self._threshold_vec = np.array([self.thresholds[c] for c in CATEGORIES])
 
     # -- inference --------------------------------------------------------------------------
-
-    def stage1_proba(self, texts: Sequence[str], headings: Sequence[str]) -> np.ndarray:
-        x = self.featurizer.transform(texts, headings)
-        return _sigmoid(np.asarray(x @ self._w1) + self._b1)
 
     def predict_proba(self, items: Sequence[ClauseContext]) -> np.ndarray:
         """Calibrated confidences, shape (n, 10), columns in ``CATEGORIES`` order."""
@@ -349,10 +357,12 @@ class ClauseClassifier:
         texts: dict[str, int] = {}
         heads: dict[str, int] = {}
         self_idx = np.array([texts.setdefault(it.text, len(texts)) for it in items])
-        prev_idx = np.array([texts.setdefault(it.prev_text, len(texts)) if it.prev_text else -1
-                             for it in items])
-        next_idx = np.array([texts.setdefault(it.next_text, len(texts)) if it.next_text else -1
-                             for it in items])
+        prev_idx = np.array(
+            [texts.setdefault(it.prev_text, len(texts)) if it.prev_text else -1 for it in items]
+        )
+        next_idx = np.array(
+            [texts.setdefault(it.next_text, len(texts)) if it.next_text else -1 for it in items]
+        )
         head_idx = np.array([heads.setdefault(it.heading, len(heads)) for it in items])
         s_text = np.asarray(self.featurizer.transform_views(list(texts), TEXT_VIEWS) @ self._w1)
         s_head = np.asarray(self.featurizer.transform_views(list(heads), ("head",)) @ self._w1)
@@ -375,7 +385,7 @@ class ClauseClassifier:
 
     def labels_from_proba(self, proba: np.ndarray) -> list[dict[str, float]]:
         out: list[dict[str, float]] = []
-        over = proba >= self._threshold_vec
+        over = proba >= np.array([self.thresholds[c] for c in CATEGORIES])
         for row, mask in zip(proba, over, strict=True):
             if mask.any():
                 out.append({CATEGORIES[j]: float(row[j]) for j in np.flatnonzero(mask)})
@@ -405,14 +415,8 @@ class ClauseClassifier:
         npz_path, json_path = _model_paths(path)
         npz_path.parent.mkdir(parents=True, exist_ok=True)
         np.savez_compressed(npz_path, **self.arrays)
-        json_path.write_text(json.dumps(self.meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-
-
-def _take_or_zero(p: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    """``p[idx]`` with rows for ``idx == -1`` (no neighbour) set to zero."""
-    out = p[np.maximum(idx, 0)]
-    out[idx < 0] = 0.0
-    return out
+        meta = {**self.meta, "thresholds": dict(self.thresholds)}
+        json_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
 
 def _model_paths(path: Path) -> tuple[Path, Path]:

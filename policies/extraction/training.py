@@ -36,7 +36,6 @@ from policies.extraction.classify import (
     Featurizer,
     HashSpec,
     _sigmoid,
-    _take_or_zero,
     artifact_digest,
     shape_features,
     stage2_inputs,
@@ -76,6 +75,7 @@ class TrainParams:
     lr_c: float = 8.0
     svm_c: float = 0.5
     stack_c: float = 1.0
+    models: tuple[str, ...] = ("lr", "svm", "nb")
     folds: int = 5
     seed: int = 20261122
 
@@ -86,6 +86,7 @@ class TrainParams:
             "lr_c": self.lr_c,
             "svm_c": self.svm_c,
             "stack_c": self.stack_c,
+            "models": list(self.models),
             "folds": self.folds,
             "seed": self.seed,
         }
@@ -184,7 +185,9 @@ def opp115_segment(raw: str) -> tuple[str, str]:
     return text, heading
 
 
-def majority_labels(rows: Iterable[tuple[str, int, str]], min_votes: int = 2) -> dict[int, set[str]]:
+def majority_labels(
+    rows: Iterable[tuple[str, int, str]], min_votes: int = 2
+) -> dict[int, set[str]]:
     """Segment id -> categories given by at least ``min_votes`` distinct annotators.
 
     ``rows`` are (annotator, segment id, category) per data practice; an annotator counts once
@@ -274,25 +277,51 @@ class _Keys:
 def _fit_stage1(
     x: sp.csr_matrix, y: np.ndarray, params: TrainParams, weight: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per category: logistic regression and linear SVM. Returns W (d x 2*10) and b (2*10)."""
+    """Per scorer kind in ``params.models`` and category, a linear scorer over ``x``.
+
+    Returns W (d x k*10) and b (k*10), scorer-major: columns ``i*10 + j`` are scorer ``i`` for
+    category ``j``.
+    """
     d = x.shape[1]
-    w = np.zeros((d, 2 * N_CAT), dtype=np.float64)
-    b = np.zeros(2 * N_CAT, dtype=np.float64)
+    k = len(params.models)
+    w = np.zeros((d, k * N_CAT), dtype=np.float64)
+    b = np.zeros(k * N_CAT, dtype=np.float64)
     for j in range(N_CAT):
         yj = y[:, j]
         if yj.min() == yj.max():
             # No contrast in this fold: a constant, confident score.
-            b[j] = b[N_CAT + j] = 6.0 if yj[0] else -6.0
+            b[j::N_CAT] = 6.0 if yj[0] else -6.0
             continue
+        for i, kind in enumerate(params.models):
+            col = i * N_CAT + j
+            w[:, col], b[col] = _fit_scorer(kind, x, yj, params, weight)
+    return w, b
+
+
+def _fit_scorer(
+    kind: str, x: sp.csr_matrix, yj: np.ndarray, params: TrainParams, weight: np.ndarray | None
+) -> tuple[np.ndarray, float]:
+    if kind == "lr":
         lr = LogisticRegression(C=params.lr_c, solver="liblinear", max_iter=1000)
         lr.fit(x, yj, sample_weight=weight)
-        w[:, j], b[j] = lr.coef_[0], lr.intercept_[0]
-        svm = LinearSVC(C=params.svm_c, loss="squared_hinge", dual=True, max_iter=5000,
-                        random_state=params.seed)
+        return lr.coef_[0], float(lr.intercept_[0])
+    if kind == "svm":
+        svm = LinearSVC(
+            C=params.svm_c, loss="squared_hinge", dual=True, max_iter=5000, random_state=params.seed
+        )
         svm.fit(x, yj, sample_weight=weight)
-        # The SVM margin is scaled so its sigmoid is on a probability-like range for stage 2.
-        w[:, N_CAT + j], b[N_CAT + j] = 2.0 * svm.coef_[0], 2.0 * svm.intercept_[0]
-    return w, b
+        # Margins scaled so their sigmoid spans a probability-like range for stage 2.
+        return 2.0 * svm.coef_[0], 2.0 * float(svm.intercept_[0])
+    if kind == "nb":
+        # Multinomial naive Bayes log-odds on the TF-IDF weights (smoothed), scaled down:
+        # a differently-biased scorer that the stacker can weigh against the two above.
+        sw = np.ones(len(yj)) if weight is None else weight
+        pos = np.asarray(x.T @ (sw * (yj == 1))).ravel() + 0.1
+        neg = np.asarray(x.T @ (sw * (yj == 0))).ravel() + 0.1
+        coef = np.log(pos / pos.sum()) - np.log(neg / neg.sum())
+        prior = np.log(sw[yj == 1].sum() / sw[yj == 0].sum())
+        return 0.2 * coef, 0.2 * prior
+    raise ValueError(f"Unknown scorer kind {kind!r}")
 
 
 def _folds(groups: Sequence[str], k: int, seed: int) -> np.ndarray:
@@ -300,17 +329,6 @@ def _folds(groups: Sequence[str], k: int, seed: int) -> np.ndarray:
     order = np.random.default_rng(seed).permutation(len(unique))
     fold_of = {unique[i]: pos % k for pos, i in enumerate(order)}
     return np.array([fold_of[g] for g in groups])
-
-
-def _stage2_matrix(p1: np.ndarray, keys: _Keys, examples: Sequence[Example]) -> np.ndarray:
-    return stage2_inputs(
-        p1[keys.self_idx],
-        _take_or_zero(p1, keys.prev_idx),
-        _take_or_zero(p1, keys.next_idx),
-        (keys.prev_idx >= 0).astype(np.float32),
-        (keys.next_idx >= 0).astype(np.float32),
-        shape_features([e.text for e in examples], [e.heading for e in examples]),
-    )
 
 
 def choose_thresholds(proba: np.ndarray, y: np.ndarray) -> dict[str, float]:
@@ -380,7 +398,7 @@ def fit(
 
     # Out-of-fold stage-1 outputs (for the clause and its neighbours) to fit stage 2.
     fold = _folds([e.document or e.group for e in train], params.folds, params.seed)
-    p1_self = np.zeros((len(train), 2 * N_CAT))
+    p1_self = np.zeros((len(train), len(params.models) * N_CAT))
     p1_prev = np.zeros_like(p1_self)
     p1_next = np.zeros_like(p1_self)
     for k in range(params.folds):
@@ -388,16 +406,23 @@ def fit(
         if not held.any() or held.all():
             continue
         w, b = _fit_stage1(x_train[~held], y[~held], params, weight[~held])
-        for idx, out in ((keys.self_idx, p1_self), (keys.prev_idx, p1_prev), (keys.next_idx, p1_next)):
+        for idx, out in (
+            (keys.self_idx, p1_self),
+            (keys.prev_idx, p1_prev),
+            (keys.next_idx, p1_next),
+        ):
             rows = idx[held]
             ok = rows >= 0
             scores = np.asarray(x_keys[rows[ok]] @ w) + b
-            block = np.zeros((len(rows), 2 * N_CAT))
+            block = np.zeros((len(rows), len(params.models) * N_CAT))
             block[ok] = _sigmoid(scores)
             out[held] = block
     z = stage2_inputs(
-        p1_self, p1_prev, p1_next,
-        (keys.prev_idx >= 0).astype(np.float32), (keys.next_idx >= 0).astype(np.float32),
+        p1_self,
+        p1_prev,
+        p1_next,
+        (keys.prev_idx >= 0).astype(np.float32),
+        (keys.next_idx >= 0).astype(np.float32),
         shape_features([e.text for e in train], [e.heading for e in train]),
     )
     w2 = np.zeros((z.shape[1], N_CAT), dtype=np.float32)
@@ -433,8 +458,9 @@ def fit(
     }
     model = ClauseClassifier(meta=meta, arrays=arrays)
     if val:
-        meta["thresholds"] = choose_thresholds(model.predict_proba([e.context() for e in val]),
-                                               label_matrix(val))
+        meta["thresholds"] = choose_thresholds(
+            model.predict_proba([e.context() for e in val]), label_matrix(val)
+        )
     digest = artifact_digest(meta, arrays)
     meta["version"] = f"{name}-{(date or dt.date.today()).isoformat()}-{digest[:8]}"
     meta["summary"] = {
@@ -461,21 +487,36 @@ def scores(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, Any]:
         prec = tp / (tp + fp) if tp + fp else 0.0
         rec = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        per[cat] = {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4),
-                    "support": int(t.sum())}
+        per[cat] = {
+            "precision": round(prec, 4),
+            "recall": round(rec, 4),
+            "f1": round(f1, 4),
+            "support": int(t.sum()),
+        }
         f1s.append(f1)
         tp_all, fp_all, fn_all = tp_all + tp, fp_all + fp, fn_all + fn
     micro = 2 * tp_all / (2 * tp_all + fp_all + fn_all) if tp_all else 0.0
-    return {"micro_f1": round(micro, 4), "macro_f1": round(float(np.mean(f1s)), 4),
-            "per_category": per}
+    return {
+        "micro_f1": round(micro, 4),
+        "macro_f1": round(float(np.mean(f1s)), 4),
+        "per_category": per,
+    }
 
 
 def evaluate(model: ClauseClassifier, examples: Sequence[Example], split: str) -> dict[str, Any]:
-    """Score ``model.predict`` on ``examples``; also times it (clauses per second, one call)."""
+    """Score ``model.predict`` on ``examples``; also times it (clauses per CPU second, one call)."""
     contexts = [e.context() for e in examples]
-    start = time.perf_counter()
+    # Throughput is CPU time of this thread, not wall time, so the figure is per core and does
+    # not depend on what else the (shared) machine runs; callers limit BLAS to one thread. One
+    # call over a few hundred clauses takes ~0.1 s, too short to time reliably, so the first
+    # (cold-cache) call is followed by repeats until 1 s of CPU has been spent.
+    start = time.thread_time()
     predicted = model.predict(contexts)
-    elapsed = time.perf_counter() - start
+    calls = 1
+    while time.thread_time() - start < 1.0 and calls < 50 and contexts:
+        model.predict(contexts)
+        calls += 1
+    elapsed = time.thread_time() - start
     y_pred = np.zeros((len(examples), N_CAT), dtype=np.int8)
     for i, labels in enumerate(predicted):
         for lab in labels:
@@ -487,6 +528,6 @@ def evaluate(model: ClauseClassifier, examples: Sequence[Example], split: str) -
         "segments": len(examples),
         "micro_f1": result["micro_f1"],
         "macro_f1": result["macro_f1"],
-        "clauses_per_second": round(len(examples) / elapsed, 1) if elapsed > 0 else None,
+        "clauses_per_second": round(calls * len(examples) / elapsed, 1) if elapsed > 0 else None,
         "per_category": result["per_category"],
     }

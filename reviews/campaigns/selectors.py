@@ -15,7 +15,7 @@ from django.http import Http404
 
 from policies import roles
 from policies.extraction import training
-from policies.models import Clause, Prediction, Team
+from policies.models import Clause, PolicyVersion, Prediction, Team
 from reviews.campaigns import active_learning, agreement
 from reviews.campaigns.models import (
     Adjudication,
@@ -470,14 +470,15 @@ def gold_examples(*, campaigns: list[Campaign]) -> list[training.Example]:
     examples: list[training.Example] = []
     for campaign in campaigns:
         gold = campaign_gold(campaign=campaign)
-        clauses = (
-            Clause.objects.filter(pk__in=gold)
-            .select_related("version")
-            .order_by("version_id", "order")
+        clauses = list(Clause.objects.filter(pk__in=gold).order_by("version_id", "order"))
+        # Each version's text once (joining it to every clause row would repeat it per row).
+        texts = dict(
+            PolicyVersion.objects.filter(pk__in={c.version_id for c in clauses}).values_list(
+                "pk", "text"
+            )
         )
-        texts: dict[int, str] = {}
         for clause in clauses:
-            text = texts.setdefault(clause.version_id, clause.version.text)
+            text = texts[clause.version_id]
             labels = tuple(label for label in training.CATEGORIES if label in gold[clause.pk])
             if not labels:
                 continue
@@ -491,6 +492,13 @@ def gold_examples(*, campaigns: list[Campaign]) -> list[training.Example]:
                 )
             )
     return examples
+
+
+def adjudicated_gold_examples() -> list[tuple[str, str, list[str]]]:
+    """Gold of every campaign whose data the product may train on (a source of
+    ``train_classifier --from-annotations``, see settings.POLICY_TRAINING_EXAMPLE_SOURCES)."""
+    campaigns = list(Campaign.objects.filter(licence_restricted=False).order_by("pk"))
+    return [(e.text, e.heading, list(e.labels)) for e in gold_examples(campaigns=campaigns)]
 
 
 # --- training, registry, active learning ----------------------------------------------------

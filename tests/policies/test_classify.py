@@ -136,16 +136,23 @@ def test_thresholds_change_predictions(model, tmp_path):
     model.save(tmp_path / "m")
     strict = classify.load(tmp_path / "m")
     strict.thresholds = {c: 1.0 for c in CATEGORIES}
-    strict._threshold_vec = np.ones(len(CATEGORIES))
     assert len(strict.predict(item)[0]) == 1
+    lenient = classify.load(tmp_path / "m")
+    lenient.thresholds = {c: 0.0 for c in CATEGORIES}
+    assert len(lenient.predict(item)[0]) == len(CATEGORIES)
+    # Changed thresholds are saved with the model.
+    lenient.save(tmp_path / "lenient")
+    assert classify.load(tmp_path / "lenient").thresholds == lenient.thresholds
 
 
 def test_save_load_round_trip_is_identical(model, tmp_path):
     model.save(tmp_path / "copy.npz")
     assert (tmp_path / "copy.npz").is_file() and (tmp_path / "copy.json").is_file()
     again = classify.load(tmp_path / "copy")
-    items = [ClauseContext(text=t, heading=h, prev_text="Previous clause here.", next_text=h)
-             for t, h, _ in CLEAR_CASES]
+    items = [
+        ClauseContext(text=t, heading=h, prev_text="Previous clause here.", next_text=h)
+        for t, h, _ in CLEAR_CASES
+    ]
     assert again.version == model.version
     assert again.thresholds == model.thresholds
     np.testing.assert_array_equal(again.predict_proba(items), model.predict_proba(items))
@@ -167,3 +174,22 @@ def test_context_changes_nothing_when_absent_but_is_accepted(model):
     # The same clause twice in one batch gets the same scores (text features are shared).
     again = model.predict_proba([bare, bare])
     np.testing.assert_allclose(again[0], again[1])
+
+
+def test_concurrent_predictions_match_sequential(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    classify.load_default().save(tmp_path / "m")
+    fresh = classify.load(tmp_path / "m")  # empty token cache: every thread adds tokens
+    batches = [
+        [
+            ClauseContext(text=f"{t} Variant {i} word{i}x{j}.", heading=h)
+            for j, (t, h, _) in enumerate(CLEAR_CASES)
+        ]
+        for i in range(8)
+    ]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        parallel = list(pool.map(fresh.predict_proba, batches))
+    sequential = [classify.load(tmp_path / "m").predict_proba(b) for b in batches]
+    for a, b in zip(parallel, sequential, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-6)

@@ -114,3 +114,21 @@ def test_seed_demo_is_idempotent():
     out, code = run_command("seed_demo")
     assert PolicyVersion.objects.count() == first
     assert "failed" not in out
+
+
+@pytest.mark.django_db
+def test_train_classifier_from_annotations_gathers_every_registered_source(tmp_path, settings):
+    """`--from-annotations` reads people's labels through the registered sources."""
+    from policies import selectors
+
+    settings.POLICY_TRAINING_EXAMPLE_SOURCES = [
+        "reviews.selectors.approved_annotation_examples",
+        "reviews.campaigns.selectors.adjudicated_gold_examples",
+    ]
+    assert selectors.approved_annotation_examples() == []  # nothing approved yet
+    settings.POLICY_TRAINING_EXAMPLE_SOURCES = ["tests.policies.test_commands.fake_examples"]
+    assert selectors.approved_annotation_examples() == fake_examples()
+
+
+def fake_examples():
+    return [("We keep logs for 30 days.", "Retention", ["Data Retention"])]
