@@ -658,6 +658,118 @@ def test_cue_gating_matches_ungated_extraction():
     assert gated == ungated and len(gated) > 10
 
 
+# --- anchored regexes (anchors.py): same matches as re, found faster -----------------------------
+
+
+def test_heads_are_the_literals_every_match_starts_with():
+    from policies.extraction.facts import anchors
+
+    heads = anchors.derive_heads(r"\b(?:(?:full |first )?names?|e-?mail address)", re.IGNORECASE)
+    assert heads == ("e-mail a", "email ad", "first na", "full nam", "name")  # 8 chars at most
+    assert anchors.derive_heads(r"(?P<d>[0-3]?\d)(?:st|nd)?") == tuple("0123456789")
+    assert anchors.derive_heads(r"\w+@\w+") is None  # no literal head
+    assert anchors.derive_heads(r"(?:may)?") is None  # can match the empty string
+    assert anchors.derive_heads(r"^\s*contents|following:")[0] == anchors._START
+
+
+# Texts that trip naive literal scanning: IGNORECASE folds (Kelvin sign, long s, dotless i),
+# non-ASCII digits and spaces, upper case, and text before/after the search window.
+_TRICKY_TEXTS = (
+    "Contact us: Name, E-MAIL ADDRESS, first name and \u212aelvin e-maıl addreſs.",
+    "Call\u2003+1\xa0(800)\u2009555-0100 or 1 800 555 0199; last updated ١٢/٣/٢٠٢٠ or 2020-01-02.",
+    "Table of contents\nWe may share data. The following: topics\nnames of the firm, usernames éname",
+)
+_TRICKY_PATTERNS = (
+    (r"\b(?:(?:full |first |last |your )?names?\b(?! of (?:the|our|a) )|e-?mail address)", re.I),
+    (r"(?<![\w.+/-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)|\d{3})[\s.-]?\d{3}[\s.-]\d{4}", 0),
+    (r"(?P<y>(?:19|20)\d\d)[-/.](?P<m>[01]?\d)|\b(?P<a>[0-3]?\d)/", re.I),
+    (r"^\s*(?:table\s+of\s+contents|contents)|following\s*:", re.I),
+    (r"\bmay\b|\bMay\b(?=\s+[a-z])", 0),
+    (r"kelvin|long|dotless|ss\b", re.I),
+    (r"\bnames?\b|\bfirst", re.ASCII),  # an ASCII \b is a boundary inside "éname"
+)
+
+
+@pytest.mark.parametrize(("source", "flags"), _TRICKY_PATTERNS)
+def test_anchored_pattern_matches_like_re(source, flags):
+    from policies.extraction.facts import anchors
+
+    anchored, plain = anchors.compile(source, flags), re.compile(source, flags)
+    assert isinstance(anchored, anchors.AnchoredPattern)
+
+    def spans(matches):
+        return [(m.span(), m.groups()) for m in matches]
+
+    for text in _TRICKY_TEXTS + tuple(t.upper() for t in _TRICKY_TEXTS):
+        assert spans(anchored.finditer(text)) == spans(plain.finditer(text))
+        for pos in range(0, len(text), 7):
+            for end in (pos + 20, pos + 90, len(text)):
+                a, p = anchored.search(text, pos, end), plain.search(text, pos, end)
+                assert (a and (a.span(), a.groups())) == (p and (p.span(), p.groups()))
+
+
+def test_every_anchored_fact_pattern_matches_like_re():
+    """Each pattern of the extractors gives re's own matches on a real policy (both cases)."""
+    from policies.extraction.facts import (
+        anchors,
+        audiences,
+        contacts,
+        dates,
+        hedges,
+        practices,
+        rights,
+        sentences,
+        structure,
+        vocabulary,
+    )
+    from policies.extraction.facts.prefilter import Guarded
+
+    found: list[anchors.AnchoredPattern] = []
+
+    def collect(value):
+        if isinstance(value, Guarded):
+            value = value.pattern
+        if isinstance(value, anchors.AnchoredPattern):
+            found.append(value)
+        elif isinstance(value, vocabulary.KeywordTable):
+            collect([g for _label, g in value.patterns])
+        elif isinstance(value, tuple | list):
+            for item in value:
+                collect(item)
+        elif isinstance(value, dict):
+            collect(list(value.values()))
+
+    for module in (audiences, contacts, dates, hedges, practices, rights, sentences, structure,
+                   vocabulary):  # fmt: skip
+        collect(list(vars(module).values()))
+    assert len(found) > 150
+    text = (BUNDLED / "brightboard-learning.md").read_text(encoding="utf-8")[:12000]
+    for pattern in found:
+        for t in (text, text.lower()):
+            got = [(m.span(), m.groups()) for m in pattern.finditer(t)]
+            assert got == [(m.span(), m.groups()) for m in pattern.plain.finditer(t)], (
+                pattern.pattern
+            )
+
+
+def test_keyword_table_first_is_finditer_then_accept():
+    """One head scan for all labels gives each label the match its own finditer would."""
+    from policies.extraction.facts.vocabulary import DATA_CATEGORY_WORDS
+
+    text = (
+        "we collect your full name, user name, e-mail address, ip addresses, device identifiers, "
+        "payment card data, precise location, browsing history and photos you upload."
+    )
+    accept = lambda label, m: not m.group(0).startswith("full")  # noqa: E731
+    expected = []
+    for label, pattern in DATA_CATEGORY_WORDS.patterns:
+        m = next((m for m in pattern.pattern.plain.finditer(text) if accept(label, m)), None)
+        if m is not None:
+            expected.append((label, m.span()))
+    got = [(label, m.span()) for label, m in DATA_CATEGORY_WORDS.first(text, -1, accept)]
+    assert got == expected and len(got) >= 6
+
+
 # --- bundled samples (policies/samples/): key facts per sample -----------------------------------
 
 BUNDLED = Path(__file__).resolve().parents[2] / "policies" / "samples"

@@ -10,46 +10,46 @@ from __future__ import annotations
 import re
 
 from policies.extraction.document import Fact
-from policies.extraction.facts import cues
+from policies.extraction.facts import anchors, cues
 from policies.extraction.facts.sentences import ClauseView
 
-_CHILD = re.compile(
+_CHILD = anchors.compile(
     r"\b(?:child(?:ren)?(?:[’']s)?|minors?|kids?|coppa|under\s+(?:the\s+)?(?:age\s+(?:of\s+)?)?\d{1,2}\b|"
     r"parental\s+consent|younger\s+than\s+\d{1,2}|\d{1,2}\s+years\s+(?:of\s+age|old))",
     re.IGNORECASE,
 )
-_AGE = re.compile(
+_AGE = anchors.compile(
     r"\b(?:under|below|younger\s+than|less\s+than)\s+(?:the\s+age\s+of\s+|age\s+)?(?P<a>\d{1,2})\b|"
     r"\b(?:age[sd]?\s+(?:of\s+)?)(?P<b>\d{1,2})\s+(?:or|and)\s+(?:under|younger|below)|"
     r"\b(?P<c>\d{1,2})\s+years\s+(?:of\s+age|old)|"
     r"\bat\s+least\s+(?P<d>\d{1,2})\b",
     re.IGNORECASE,
 )
-_DIRECTED = re.compile(
+_DIRECTED = anchors.compile(
     r"\b(?:intended|directed|designed|targeted|aimed|meant|marketed|offered)\s+(?:\w+\s+){0,2}(?:for|to|at|towards)\s+"
     r"(?:use\s+by\s+)?(?:children|kids|minors|anyone|individuals|persons|people|users)|"
     r"\b(?:child|children|kid)[- ]directed|\bfor\s+(?:use\s+by\s+)?children\b",
     re.IGNORECASE,
 )
-_KNOWINGLY = re.compile(
+_KNOWINGLY = anchors.compile(
     r"\bknowingly\s+(?:\w+\s+){0,3}(?:collect|solicit|request|process|gather|obtain|allow)\w*",
     re.IGNORECASE,
 )
-_DELETE_IF = re.compile(
+_DELETE_IF = anchors.compile(
     r"(?:learn|discover|become\s+aware|find\s+out|are\s+notified|determine)\w*\s+(?:\w+\s+){0,14}"
     r"(?:delet|eras|remov|destroy)\w*|(?:delet|remov)\w*\s+(?:\w+\s+){0,6}(?:as\s+soon\s+as|promptly|immediately)",
     re.IGNORECASE,
 )
-_PARENT_CONSENT = re.compile(
+_PARENT_CONSENT = anchors.compile(
     r"parent(?:al|s)?[’']?\s+(?:or\s+(?:legal\s+)?guardian[’']?s?\s+)?consent|consent\s+(?:\w+\s+){0,3}(?:from|of|by)\s+(?:the\s+|their\s+|a\s+)?parents?|verifiable\s+parental",
     re.IGNORECASE,
 )
-_SCHOOL_CONSENT = re.compile(
+_SCHOOL_CONSENT = anchors.compile(
     r"school\s+consent|(?:school|teacher|educator|institution)s?\s+(?:[\w,]+\s+){0,12}(?:on\s+behalf\s+of\s+(?:the\s+)?parents|consent)|"
     r"consent\s+(?:\w+\s+){0,3}(?:from|of|by)\s+(?:the\s+)?(?:school|teacher|institution)",
     re.IGNORECASE,
 )
-_PARENT_RIGHTS = re.compile(
+_PARENT_RIGHTS = anchors.compile(
     r"parent(?:s|al)?[’']?s?\s+(?:\w+\s+){0,3}(?:rights?|may|can|have\s+the\s+right)\s+(?:\w+\s+){0,3}(?:review|delet|refuse|access|request|revoke|prevent)|"
     r"parent[’']?s?\s+rights|(?:review|delete|access)\s+(?:their|your)\s+child(?:ren)?[’']?s?",
     re.IGNORECASE,
@@ -132,42 +132,42 @@ def children_facts(view: ClauseView) -> list[Fact]:
     return [view.fact("children", value, s, max(e, _e))]
 
 
-_STUDENT = re.compile(
+_STUDENT = anchors.compile(
     r"\b(?:students?|pupils?|school|ferpa|sopipa|education\s+records?|teachers?|educational\s+institution)\b",
     re.IGNORECASE,
 )
 _STUDENT_STATEMENTS = (
-    ("school_official", re.compile(r"school\s+official", re.IGNORECASE)),
+    ("school_official", anchors.compile(r"school\s+official", re.IGNORECASE)),
     (
         "school_controls",
-        re.compile(
+        anchors.compile(
             r"on\s+behalf\s+of\s+(?:the\s+|your\s+|their\s+)?(?:school|institution|district|educational)|(?:school|institution|district)s?\s+(?:\w+\s+){0,2}(?:owns?|controls?|remains?\s+the\s+(?:owner|controller))|contact\s+your\s+(?:school|institution|teacher)|under\s+the\s+(?:direct\s+)?control\s+of\s+the\s+(?:school|district)",
             re.IGNORECASE,
         ),
     ),
     (
         "no_targeted_ads",
-        re.compile(
+        anchors.compile(
             r"(?:targeted|behaviou?ral|interest-based)\s+advertising|advertis\w+\s+to\s+students",
             re.IGNORECASE,
         ),
     ),
     (
         "no_profiling",
-        re.compile(r"(?:build|create|amass|compile)\s+(?:a\s+)?profiles?", re.IGNORECASE),
+        anchors.compile(r"(?:build|create|amass|compile)\s+(?:a\s+)?profiles?", re.IGNORECASE),
     ),
     (
         "deletion_on_request",
-        re.compile(
+        anchors.compile(
             r"delet\w+\s+(?:\w+\s+){0,8}(?:request|direct|instruct)\w*\s+(?:\w+\s+){0,2}(?:the\s+)?(?:school|district|institution|teacher)|(?:school|district|institution)\s+(?:\w+\s+){0,3}request\w*\s+(?:\w+\s+){0,3}delet",
             re.IGNORECASE,
         ),
     ),
-    ("security", re.compile(r"secur\w+|encrypt\w*|protect\s+(?:student|the)", re.IGNORECASE)),
-    ("no_sale", re.compile(r"\b(?:sell|sold|rent)\b", re.IGNORECASE)),
+    ("security", anchors.compile(r"secur\w+|encrypt\w*|protect\s+(?:student|the)", re.IGNORECASE)),
+    ("no_sale", anchors.compile(r"\b(?:sell|sold|rent)\b", re.IGNORECASE)),
     (
         "other",
-        re.compile(
+        anchors.compile(
             r"use\s+and\s+benefit\s+of\s+(?:the|their)\s+school|for\s+(?:the\s+)?(?:school|educational)\s+purposes|FERPA|SOPIPA",
             re.IGNORECASE,
         ),

@@ -12,16 +12,16 @@ from collections import Counter
 from collections.abc import Sequence
 
 from policies.extraction.document import Fact
-from policies.extraction.facts import cues
+from policies.extraction.facts import anchors, cues
 from policies.extraction.facts.sentences import ClauseView
 from policies.extraction.facts.vocabulary import THIRD_PARTIES
 
-_DIGIT = re.compile(r"\d")
-EMAIL = re.compile(
+_DIGIT = anchors.compile(r"\d")
+EMAIL = anchors.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 )
 # "privacy [at] example [dot] com", written that way to dodge harvesters.
-OBFUSCATED_EMAIL = re.compile(
+OBFUSCATED_EMAIL = anchors.compile(
     r"\b([A-Za-z0-9._-]+)\s*[\[(]\s*at\s*[\])]\s*([A-Za-z0-9-]+(?:\s*(?:[\[(]\s*dot\s*[\])]|\.)\s*"
     r"[A-Za-z0-9-]+)+)",
     re.IGNORECASE,
@@ -29,12 +29,12 @@ OBFUSCATED_EMAIL = re.compile(
 _PLACEHOLDER_DOMAINS = ("example.com", "example.org", "domain.com", "email.com", "yourcompany.com")
 
 _ROLE_BY_LOCAL = (
-    ("dpo", re.compile(r"dpo|data-?protection-?officer|dataprotectionofficer")),
-    ("privacy", re.compile(r"privacy|data-?protection|gdpr|ccpa|legal|compliance|dsar|rights")),
-    ("support", re.compile(r"support|help|care|service|feedback|customer")),
+    ("dpo", anchors.compile(r"dpo|data-?protection-?officer|dataprotectionofficer")),
+    ("privacy", anchors.compile(r"privacy|data-?protection|gdpr|ccpa|legal|compliance|dsar|rights")),
+    ("support", anchors.compile(r"support|help|care|service|feedback|customer")),
     (
         "general",
-        re.compile(r"^(?:info|contact|hello|hi|team|office|enquir|inquir|mail|admin|general)"),
+        anchors.compile(r"^(?:info|contact|hello|hi|team|office|enquir|inquir|mail|admin|general)"),
     ),
 )
 
@@ -43,22 +43,22 @@ _NANP = r"(?:\+?1[\s.-]?)?(?:\(\d{3}\)|\d{3})[\s.-]?\d{3}[\s.-]\d{4}"
 # International numbers with a "+" prefix: +91 80 4662 0600, +44 (0)20 7946 0958, +1.908.918.0111.
 _INTL = r"\+\d{1,3}(?:[\s.-]?\(?\d{1,5}\)?){2,6}"
 _VANITY = r"1?[\s.-]?8(?:00|33|44|55|66|77|88)[\s.-][A-Z0-9]{3}[\s.-]?[A-Z]{4}"
-PHONE = re.compile(rf"(?<![\w.+/-])(?:{_INTL}|{_NANP}|{_VANITY})(?![\w/-]|\.\d)")
+PHONE = anchors.compile(rf"(?<![\w.+/-])(?:{_INTL}|{_NANP}|{_VANITY})(?![\w/-]|\.\d)")
 # Numbers without a recognisable shape count only right after a phone word.
-PHONE_AFTER_WORD = re.compile(
+PHONE_AFTER_WORD = anchors.compile(
     r"\b(?:phone|telephone|tel|call(?:\s+us)?(?:\s+(?:at|on))?|toll[- ]free(?:\s+number)?|hotline|"
     r"mobile|helpline|freephone)\b\.?\s*(?:number\s*)?(?:is\s*)?[:.]?\s*"
     r"(?P<num>(?:\+|00)?\(?\d[\d\s().-]{5,18}\d)",
     re.IGNORECASE,
 )
-_TOLL_FREE_PREFIX = re.compile(
+_TOLL_FREE_PREFIX = anchors.compile(
     r"^(?:\+?1[\s.-]?)?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]|^(?:\+?44\s*\(?0?\)?\s*|0)80[08]|"
     r"^(?:\+?61\s*)?1[\s.-]?[38]00|^(?:\+?91[\s-]*)?1[\s-]?800"
 )
-_TOLL_FREE_WORD = re.compile(r"toll[- ]?free|free ?phone|no[- ]charge", re.IGNORECASE)
+_TOLL_FREE_WORD = anchors.compile(r"toll[- ]?free|free ?phone|no[- ]charge", re.IGNORECASE)
 
 # A street line: a house number, a few words, and a street word (capitalised: "Way" not "way").
-STREET = re.compile(
+STREET = anchors.compile(
     r"(?:\b\d{1,6}[A-Za-z]?(?:[-/]\d+)?,?\s+(?:[\w.'’-]+,?\s+){0,5}?"
     r"(?:Street|St\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Road|Rd\.?|Drive|Dr\.?|Lane|Ln\.?|Way|"
     r"Court|Ct\.?|Place|Pl\.?|Square|Sq\.?|Parkway|Pkwy\.?|Highway|Hwy\.?|Terrace|Circle|Plaza|"
@@ -67,21 +67,21 @@ STREET = re.compile(
     r"|\b[A-Z][a-zäöüß]+(?:strasse|straße|str\.|weg|gasse|platz|allee)\s+\d{1,5}\b"
     r"|\bP\.?\s?O\.?\s+Box\s+\d+)"
 )
-LOCALITY = re.compile(
+LOCALITY = anchors.compile(
     r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"  # CA 90069
     r"|\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b"  # UK postcodes
     r"|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"  # Canadian postcodes
     r"|\b[A-Z][a-zA-Z]+,?\s+\d{4,6}\b"  # Karnataka 560102
     r"|\b(?:[A-Z]{1,2}-)?\d{4,5}\s+[A-Z][a-zäöüéA-Z]+"  # 10115 Berlin, CH-8001 Zürich
 )
-_COUNTRY_LINE = re.compile(
+_COUNTRY_LINE = anchors.compile(
     r"^\s*(?:United States(?: of America)?|USA|U\.S\.A\.|Canada|United Kingdom|UK|Ireland|Germany|"
     r"France|Switzerland|India|Israel|Australia|Netherlands|Singapore|Japan|Sweden|Spain|Italy|"
     r"Belgium|Austria|Denmark|Norway|Finland|Poland|New Zealand|Brazil|Mexico)\s*\.?\s*$",
     re.IGNORECASE,
 )
 
-CONTACT_FORM = re.compile(
+CONTACT_FORM = anchors.compile(
     r"\b(?:contact|web|online|request|support|privacy)[- ]?forms?\b|\bwebform\b|"
     r"\b(?:click|tap)\s+here\s+to\s+(?:contact|reach|email|write)|"
     r"\bcontact\s+(?:us\s+)?page\b|\bsupport\s+(?:portal|center|centre|page)\b|"
@@ -89,47 +89,47 @@ CONTACT_FORM = re.compile(
     r"\bhelp\s+(?:center|centre)\b|\bprivacy\s+(?:portal|request\s+page)\b",
     re.IGNORECASE,
 )
-URL = re.compile(r"\bhttps?://[^\s<>\"')\]]+|\bwww\.[^\s<>\"')\]]+", re.IGNORECASE)
-_CONTACT_URL = re.compile(r"contact|support|help|privacy-?request|dsar|form|request", re.IGNORECASE)
+URL = anchors.compile(r"\bhttps?://[^\s<>\"')\]]+|\bwww\.[^\s<>\"')\]]+", re.IGNORECASE)
+_CONTACT_URL = anchors.compile(r"contact|support|help|privacy-?request|dsar|form|request", re.IGNORECASE)
 
-DPO = re.compile(
+DPO = anchors.compile(
     r"\b(?:data\s+protection\s+officer|DPO|(?:chief\s+)?privacy\s+officer|"
     r"data\s+protection\s+(?:lead|manager|contact))\b",
     re.IGNORECASE,
 )
-EU_REP = re.compile(
+EU_REP = anchors.compile(
     r"\b(?:EU|EEA|UK|European|Swiss)\s+(?:GDPR\s+)?representative|"
     r"\brepresentative\s+in\s+the\s+(?:EU|EEA|European\s+(?:Union|Economic\s+Area)|UK|United\s+Kingdom)|"
     r"\bArt(?:icle|\.)?\s*27\b",
     re.IGNORECASE,
 )
-_NO_DPO = re.compile(
+_NO_DPO = anchors.compile(
     r"not\s+(?:required|obliged)\s+to\s+(?:appoint|designate)|(?:have|has)\s+not\s+(?:appointed|designated)|"
     r"no\s+(?:data\s+protection\s+officer|DPO)",
     re.IGNORECASE,
 )
 
-LEGAL_ENTITY = re.compile(
+LEGAL_ENTITY = anchors.compile(
     r"\b((?:[A-Z][\w&'’.-]*\s+){0,4}?[A-Z][\w&'’-]*),?\s+"
     r"(Inc\.?|Incorporated|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.A\.S?\.?|SAS|SARL|S\.?r\.?l\.?|"
     r"B\.V\.|N\.V\.|Corp\.?|Corporation|PLC|plc|LLP|Pty\.?\s+Ltd\.?|Pvt\.?\s+Ltd\.?|Oy|ApS|AB)"
     r"(?![\w])"
 )
 # "Acme (“Acme”, “we”, “us”)": the organisation defines itself.
-SELF_DEFINITION = re.compile(
+SELF_DEFINITION = anchors.compile(
     r"\b([A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3})\s*\(\s*(?:the\s+)?[“\"‘'](?:\1|we|us|our|"
     r"the\s+company|company)[”\"’']",
     re.IGNORECASE,
 )
-_TITLE_BEFORE = re.compile(
+_TITLE_BEFORE = anchors.compile(
     r"^\s*(?:the\s+)?([A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3}?)(?:[’']s)?\s+"
     r"(?:Online\s+)?Privacy\s+(?:Policy|Notice|Statement)\b"
 )
-_TITLE_AFTER = re.compile(
+_TITLE_AFTER = anchors.compile(
     r"Privacy\s+(?:Policy|Notice|Statement)\s*[|:–—-]\s*([A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3})\s*$"
 )
-_TITLE_TAGLINE = re.compile(r"^\s*([A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,2})\s+[-–—|:]\s+\S")
-_SUBJECT = re.compile(
+_TITLE_TAGLINE = anchors.compile(r"^\s*([A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,2})\s+[-–—|:]\s+\S")
+_SUBJECT = anchors.compile(
     r"\b([A-Z][A-Za-z0-9&]+(?:\s[A-Z][A-Za-z0-9&]+)?)(?:[’']s)?\s+(?:may|will|is|takes|uses|collects|does|has|shall|respects|provides|needs|offers)\b"
 )
 _NOT_NAMES = frozenset(
@@ -200,7 +200,7 @@ _ENTITY_CUES = cues.register(
      "ab", "sarl", "s.r.l"),
 )  # fmt: skip
 
-_BANNER = re.compile(r"archived|wayback|snapshot|extracted and transformed", re.IGNORECASE)
+_BANNER = anchors.compile(r"archived|wayback|snapshot|extracted and transformed", re.IGNORECASE)
 _THIRD_PARTY_NAMES = frozenset(n.lower() for names in THIRD_PARTIES.values() for n in names)
 
 
@@ -500,7 +500,7 @@ def _legal_entity(views: Sequence[ClauseView]) -> tuple[ClauseView, int, int, st
     return view, start, end, full
 
 
-_RECIPIENT_BEFORE = re.compile(
+_RECIPIENT_BEFORE = anchors.compile(
     r"\b(?:with|to|through|via|using|uses?|from|including)\s+$", re.IGNORECASE
 )
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 import re
 
+from policies.extraction.facts import anchors
+
 _MONTHS = {
     "jan": 1,
     "feb": 2,
@@ -32,7 +34,7 @@ _MONTH = (
 _DAY = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<{g}>(?:19|20)\d\d)"
 
-DATE = re.compile(
+DATE = anchors.compile(
     "|".join(
         [
             # 2020-05-01, 2020/05/01, 2020.05.01
@@ -55,7 +57,7 @@ DATE = re.compile(
 )
 
 # Labels that introduce the policy's own date; the date must follow within a few words.
-_LABEL = re.compile(
+_LABEL = anchors.compile(
     r"(?P<label>last\s+(?:updated|modified|revised|amended|changed|reviewed)|"
     r"(?:date\s+of\s+(?:the\s+)?)?last\s+(?:update|revision|modification)|"
     r"(?:was\s+)?(?:updated|revised|modified|amended)(?:\s+(?:on|as\s+of))?|"
@@ -64,7 +66,7 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 # Words that mark a date as stamped by someone other than the author.
-_FOREIGN = re.compile(
+_FOREIGN = anchors.compile(
     r"archiv|captur|snapshot|wayback|retriev|accessed|printed|downloaded|crawl|scraped|"
     r"generated\s+on|copyright|©|\(c\)",
     re.IGNORECASE,
@@ -72,7 +74,7 @@ _FOREIGN = re.compile(
 # "This version replaces the notice dated ...", "the previous policy, effective ...": the date
 # of a superseded text. Only determiners and document nouns may stand between the word and the
 # label, so "replaces all prior versions and is effective as of" still counts.
-_SUPERSEDED = re.compile(
+_SUPERSEDED = anchors.compile(
     r"\b(?:replac\w*|supersed\w*|previous|prior|earlier|former|older|old)\s*[,(]?\s*"
     r"(?:(?:the|our|this|that|a|an|any|all|privacy|policy|policies|notice|notices|statement|"
     r"version|versions|terms|document)\s*[,(]?\s*)*$",

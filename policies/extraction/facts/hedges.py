@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 
 from policies.extraction.document import Fact
-from policies.extraction.facts import cues
+from policies.extraction.facts import anchors, cues
 from policies.extraction.facts.sentences import ClauseView
 from policies.extraction.facts.vocabulary import HEDGES
 
-_PHRASES = re.compile(
+_PHRASES = anchors.compile(
     r"\b(?:"
     + "|".join(
         re.escape(h) for h in sorted((h for h in HEDGES if h != "may"), key=len, reverse=True)
@@ -22,7 +22,7 @@ _PHRASES = re.compile(
     + r")\b",
     re.IGNORECASE,
 )
-_MAY = re.compile(r"\bmay\b|\bMay\b(?=\s+[a-z])")
+_MAY = anchors.compile(r"\bmay\b|\bMay\b(?=\s+[a-z])")
 
 
 _HEDGE_CUES = cues.register("vague_term", HEDGES)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from policies.extraction.document import Fact
-from policies.extraction.facts import cues
+from policies.extraction.facts import anchors, cues
 from policies.extraction.facts.prefilter import Guarded
 from policies.extraction.facts.sentences import ClauseView
 from policies.extraction.facts.vocabulary import (
@@ -25,37 +25,37 @@ def _guard(*table: tuple[str, re.Pattern[str]]) -> tuple[tuple[str, Guarded], ..
     return tuple((name, Guarded(pattern)) for name, pattern in table)
 
 
-_COLLECT = re.compile(
+_COLLECT = anchors.compile(
     r"\b(?:collect\w*|gather\w*|obtain\w*|receiv\w*|record\w*|log(?:s|ged)?|store[sd]?|process\w*|"
     r"provide[sd]?|enter|submit\w*|upload\w*|includ\w+|such as|use[sd]?|access(?:es)?|automatically)\b",
     re.IGNORECASE,
 )
-_COLLECT_HEADING = re.compile(r"collect|information|data|what we|gather|cookie", re.IGNORECASE)
+_COLLECT_HEADING = anchors.compile(r"collect|information|data|what we|gather|cookie", re.IGNORECASE)
 _SOURCE = _guard(
     (
         "school_employer",
-        re.compile(
+        anchors.compile(
             r"\b(?:your |the )?(?:school|employer|institution|district|teacher|administrator)s?\b(?:\W+\w+){0,6}\W+(?:provide|create|invite|share|upload|give|register|enter)|(?:from|by|through) (?:your |the )?(?:school|employer|institution|teacher)",
             re.IGNORECASE,
         ),
     ),
     (
         "third_party",
-        re.compile(
+        anchors.compile(
             r"\bfrom (?:these |other |our )?(?:third[- ]part(?:y|ies)|services|partners|social (?:media|networks)|publicly available|public sources|data brokers|integrated service)|third[- ]party sources|publicly available|receive\w* (?:\w+ ){0,4}from (?:these|other|third)|(?:existing|third-party) account|when you (?:connect|link|authenticate)",
             re.IGNORECASE,
         ),
     ),
     (
         "automatic",
-        re.compile(
+        anchors.compile(
             r"\bautomatic\w*|cookies?|log files?|web beacons?|pixels?|tracking technolog|server (?:automatically )?logs?|when you (?:visit|browse|use our (?:web)?site)",
             re.IGNORECASE,
         ),
     ),
     (
         "user",
-        re.compile(
+        anchors.compile(
             r"\byou (?:choose to )?(?:provide|give|enter|submit|upload|send|share|store|fill)|(?:when|if) you (?:register|sign[- ]up|create an account|contact us|subscribe|fill out|respond)|you are (?:asked|required) to (?:provide|enter)|provided by you|you may be asked to|during registration|information you provide",
             re.IGNORECASE,
         ),
@@ -90,7 +90,7 @@ def _collection_context(view: ClauseView) -> bool:
     return bool(heading and _COLLECT_HEADING.search(heading))
 
 
-_DEFINITION = re.compile(
+_DEFINITION = anchors.compile(
     r"\bmeans\s+any\b|\bis\s+defined\s+as\b|\(['‘\"“]data\s+subject", re.IGNORECASE
 )
 
@@ -130,25 +130,37 @@ def _contact_lookalike(view: ClauseView, m: re.Match[str]) -> bool:
 
 
 def _sentence_source(view: ClauseView, pos: int) -> str | None:
-    sentence = view.sentence_text(pos)
-    for source, pattern in _SOURCE:
-        if pattern.search(sentence):
-            return source
-    return None
+    span = view.sentence_at(pos)
+    key = ("source", span)  # several categories of one sentence share its source
+    if key not in view.memo:
+        sentence = view.text[span[0] : span[1]]
+        view.memo[key] = next(
+            (source for source, pattern in _SOURCE if pattern.search(sentence)), None
+        )
+    return view.memo[key]
+
+
+def _source_matches(view: ClauseView) -> list[tuple[str, re.Match[str] | None]]:
+    """Each source's first match in the clause (data categories and sources both need it)."""
+    found = view.memo.get("source_matches")
+    if found is None:
+        found = view.memo["source_matches"] = [
+            (source, pattern.search(view.text, view.mask)) for source, pattern in _SOURCE
+        ]
+    return found
 
 
 def _sources(view: ClauseView) -> list[str]:
     if not view.mask & _SOURCE_BITS:
         return []
-    return [source for source, pattern in _SOURCE if pattern.search(view.text, view.mask)]
+    return [source for source, m in _source_matches(view) if m]
 
 
 def data_source_facts(view: ClauseView) -> list[Fact]:
     if not view.mask & _SOURCE_BITS or not is_collection_context(view):
         return []
     out = []
-    for source, pattern in _SOURCE:
-        m = pattern.search(view.text, view.mask)
+    for source, m in _source_matches(view):
         if m is None:
             continue
         if source == "automatic" and not re.search(
@@ -159,7 +171,7 @@ def data_source_facts(view: ClauseView) -> list[Fact]:
     return out
 
 
-_USE = re.compile(
+_USE = anchors.compile(
     r"\b(?:use[sd]?|using|purposes?|in order to|so that|help(?:s)? us|process\w*|to (?:provide|improve|send|"
     r"communicate|analy|personali|administer|protect|comply|respond|bill|market|process|enforce|ensure|monitor)|"
     r"for (?:the following|marketing|advertising|analytic|research|statistical))\b",
@@ -190,40 +202,40 @@ def purpose_facts(view: ClauseView) -> list[Fact]:
 _BASIS = _guard(
     (
         "contract",
-        re.compile(
+        anchors.compile(
             r"perform(?:ance)?\s+(?:of\s+)?(?:the|a|our|your|any)\s+contract|(?:enter\s+into|conclu\w+)\s+(?:and\s+perform\s+)?(?:the|a)\s+contract|necessary\s+for\s+the\s+performance|contractual\s+necessity|art(?:icle|\.)?\s*6\s*\(1\)\s*\(?b",
             re.IGNORECASE,
         ),
     ),
     (
         "legitimate_interests",
-        re.compile(
+        anchors.compile(
             r"legitimate\s+interests?|(?:based\s+on|on\s+the\s+basis\s+of)\s+our\s+(?:\w+\s+)?interests?|art(?:icle|\.)?\s*6\s*\(1\)\s*\(?f",
             re.IGNORECASE,
         ),
     ),
     (
         "legal_obligation",
-        re.compile(
+        anchors.compile(
             r"comply\s+with\s+(?:a\s+|our\s+|any\s+)?legal\s+obligations?|legal\s+obligations?|art(?:icle|\.)?\s*6\s*\(1\)\s*\(?c",
             re.IGNORECASE,
         ),
     ),
     (
         "consent",
-        re.compile(
+        anchors.compile(
             r"(?:on\s+the\s+basis\s+of|based\s+on|rely\s+on|with|where\s+you\s+have\s+(?:given|provided))\s+(?:your\s+)?(?:explicit\s+|prior\s+)?consent|consent\s+(?:is\s+)?(?:the|our)\s+(?:legal|lawful)\s+basis|art(?:icle|\.)?\s*6\s*\(1\)\s*\(?a",
             re.IGNORECASE,
         ),
     ),
-    ("vital_interests", re.compile(r"vital\s+interests?", re.IGNORECASE)),
+    ("vital_interests", anchors.compile(r"vital\s+interests?", re.IGNORECASE)),
     (
         "public_task",
-        re.compile(r"public\s+interest|official\s+authority|public\s+task", re.IGNORECASE),
+        anchors.compile(r"public\s+interest|official\s+authority|public\s+task", re.IGNORECASE),
     ),
 )
 _BASIS_BITS = sum(1 << pattern.bit for _basis, pattern in _BASIS)
-_BASIS_CONTEXT = re.compile(
+_BASIS_CONTEXT = anchors.compile(
     r"basis|based on|lawful|legal ground|art(?:icle|\.)?\s*6|gdpr|we (?:process|rely)|to process",
     re.IGNORECASE,
 )
@@ -259,7 +271,7 @@ def legal_basis_facts(view: ClauseView) -> list[Fact]:
 
 def _names_pattern(names: list[str], flags: int) -> re.Pattern[str]:
     names = sorted(set(names), key=len, reverse=True)
-    return re.compile(
+    return anchors.compile(
         r"(?<![\w@./-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w@-]|\.\w)", flags
     )
 
@@ -271,11 +283,11 @@ _PLAIN_NAMES = _names_pattern(
 )
 _AMBIGUOUS_NAMES = _names_pattern(sorted(AMBIGUOUS_NAMES), 0)
 _FIRST_LETTERS = frozenset(a[0].lower() for aliases in THIRD_PARTIES.values() for a in aliases)
-_RECIPIENT_ENTITY = re.compile(
+_RECIPIENT_ENTITY = anchors.compile(
     r"\b([A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3}),?\s+(?:Inc\.?|LLC|Ltd\.?|Limited|GmbH|Corp\.?|"
     r"Corporation|PLC|LLP|S\.A\.|B\.V\.|AG)(?![\w])"
 )
-_SHARE = re.compile(
+_SHARE = anchors.compile(
     r"\b(?:shar\w+|disclos\w+|provid\w+|transfer\w*|sell|sold|rent\w*|giv\w+|pass\w*|access|receiv\w+|"
     r"use[sd]?|using|partner\w*|engag\w+|process\w*|host\w*|store[sd]?|collect\w*|"
     r"through|via|powered by|integrat\w+)\b",
@@ -360,7 +372,7 @@ def recipient_facts(view: ClauseView) -> list[Fact]:
 
 
 # Retention ------------------------------------------------------------------------------------
-_RETAIN = re.compile(
+_RETAIN = anchors.compile(
     r"\b(?:retain\w*|retention|keep|kept|store[sd]?|storing|delete[sd]?|deletion|erase[sd]?|"
     r"destroy\w*|purge[sd]?|anonymi[sz]\w*|hold)\b",
     re.IGNORECASE,
@@ -392,12 +404,12 @@ _NUMBER_WORDS = {
     "hundred": 100,
 }
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
-PERIOD = re.compile(
+PERIOD = anchors.compile(
     r"\b(?P<n>\d{1,4}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
     r"(?:\s*\(\d{1,4}\))?[\s-]*(?P<unit>day|week|month|year)s?\b",
     re.IGNORECASE,
 )
-_VAGUE_RETENTION = re.compile(
+_VAGUE_RETENTION = anchors.compile(
     r"as\s+long\s+as|for\s+as\s+long|long\s+as\s+(?:\w+\s+){0,3}necessary|no\s+longer\s+than\s+(?:is\s+)?necessary|"
     r"(?:to\s+the\s+extent|period)\s+(?:\w+\s+){0,3}necessary|as\s+(?:is\s+)?(?:necessary|needed|required)|"
     r"reasonable\s+(?:period|time)|indefinitely|until\s+(?:you|it\s+is\s+no\s+longer)",
@@ -406,40 +418,40 @@ _VAGUE_RETENTION = re.compile(
 _TRIGGERS = (
     (
         "account deletion",
-        re.compile(
+        anchors.compile(
             r"(?:deletion|deleting|closure|closing|termination|terminating|cancell?ation|cancell?ing|deactivation|deactivating)\s+(?:of\s+)?(?:your|the|their|an?)\s+(?:\w+\s+){0,2}account|(?:you|account\s+is)\s+(?:delete|close|terminate|cancel)\w*\s+(?:your\s+)?(?:account)?",
             re.IGNORECASE,
         ),
     ),
     (
         "last activity",
-        re.compile(
+        anchors.compile(
             r"last\s+(?:login|log-in|activity|use|interaction|contact)|inactiv\w+", re.IGNORECASE
         ),
     ),
     (
         "end of contract",
-        re.compile(
+        anchors.compile(
             r"(?:end|termination|expiry|expiration)\s+of\s+(?:the|our|your)\s+(?:contract|agreement|relationship|subscription|services?)",
             re.IGNORECASE,
         ),
     ),
     (
         "collection",
-        re.compile(
+        anchors.compile(
             r"(?:from|after)\s+(?:the\s+(?:date|time)\s+of\s+)?(?:collection|receipt|the\s+date\s+(?:we|it\s+was)\s+collected)",
             re.IGNORECASE,
         ),
     ),
     (
         "end of purpose",
-        re.compile(
+        anchors.compile(
             r"(?:purpose|purposes)\s+(?:\w+\s+){0,4}(?:fulfilled|achieved|no\s+longer)",
             re.IGNORECASE,
         ),
     ),
 )
-_NOT_RETENTION = re.compile(
+_NOT_RETENTION = anchors.compile(
     r"allow\s+(?:at\s+least\s+)?\w+\s+days\s+for|respond\s+within|within\s+\w+\s+days\s+of\s+(?:receiving|receipt)|cookie",
     re.IGNORECASE,
 )
@@ -510,23 +522,23 @@ def retention_facts(view: ClauseView) -> list[Fact]:
 
 
 # Sale and sharing for advertising --------------------------------------------------------------
-_SALE = re.compile(
+_SALE = anchors.compile(
     r"\b(?:sell|sells|selling|sold|sale\s+of\s+(?:your\s+)?(?:personal|user|customer)|rent|rents|renting|rented|trade|trades|trading|traded|monetiz\w+)\b",
     re.IGNORECASE,
 )
-_PERSONAL = re.compile(
+_PERSONAL = anchors.compile(
     r"personal|information|data|user|contact|email|details|\bpii\b|identifi(?:able|ers?)|"
     r"inferences|geolocation",
     re.IGNORECASE,
 )
 # The CCPA link title "Do Not Sell (or Share) My Personal Information" names a right, it
 # states no practice.
-_LINK_TITLE = re.compile(r"\bdo\s+not\s+sell\s+(?:or\s+share\s+)?my\b", re.IGNORECASE)
-_NOT_PERSONAL_SALE = re.compile(
+_LINK_TITLE = anchors.compile(r"\bdo\s+not\s+sell\s+(?:or\s+share\s+)?my\b", re.IGNORECASE)
+_NOT_PERSONAL_SALE = anchors.compile(
     r"assets|business|stock|company|merger|acqui|bankrupt|products|services|goods|tickets|courses|content",
     re.IGNORECASE,
 )
-_ANON = re.compile(
+_ANON = anchors.compile(
     r"\b(?:non-?personal(?:ly)?|aggregated?|anonymi[sz]ed|anonymous|de-?identified)\b",
     re.IGNORECASE,
 )
@@ -581,7 +593,7 @@ def sale_facts(view: ClauseView) -> list[Fact]:
     return out
 
 
-_ADS = re.compile(
+_ADS = anchors.compile(
     r"(?:targeted|interest[- ]based|behaviou?ral|personali[sz]ed|cross[- ]context(?:ual)?|tailored|"
     r"relevant)\s+(?:behaviou?ral\s+)?(?:advertising|ads|advertisements)|serve\s+(?:you\s+)?ads\s+based|"
     r"ads\s+based\s+on|advertising\s+(?:companies|networks|partners)|retarget\w*|remarket\w*",
@@ -620,12 +632,12 @@ def shares_for_ads_facts(view: ClauseView) -> list[Fact]:
 
 
 # International transfers -----------------------------------------------------------------------
-_TRANSFER = re.compile(
+_TRANSFER = anchors.compile(
     r"\b(?:transfer\w*|stored|store|hosted|host|processed|located|servers?|cross-border|"
     r"international(?:ly)?|worldwide|outside)\b",
     re.IGNORECASE,
 )
-_TRANSFER_STRONG = re.compile(
+_TRANSFER_STRONG = anchors.compile(
     r"transfer\w*\s+(?:\w+\s+){0,6}(?:to|outside|across|abroad|worldwide|internationally)|"
     r"(?:stored|hosted|processed|located|maintained)\s+(?:\w+\s+){0,4}(?:in|on servers in|outside)\b|"
     r"servers?\s+(?:\w+\s+){0,3}(?:in|located in)\s+[A-Z]|cross-border|international\s+(?:data\s+)?transfers?|"
@@ -633,7 +645,7 @@ _TRANSFER_STRONG = re.compile(
     r"transfer\w*\s+(?:\w+\s+){0,6}worldwide|third\s+countr",
     re.IGNORECASE,
 )
-_COUNTRY = re.compile(
+_COUNTRY = anchors.compile(
     r"(?<![\w.])(?:"
     + "|".join(re.escape(c) for c in sorted(COUNTRIES, key=len, reverse=True))
     + r")(?![\w])"
@@ -647,31 +659,31 @@ _COUNTRY_CANON = {
 _SAFEGUARDS = _guard(
     (
         "scc",
-        re.compile(
+        anchors.compile(
             r"standard\s+contractual\s+clauses|model\s+(?:contract(?:ual)?\s+)?clauses|\bSCCs?\b",
             re.IGNORECASE,
         ),
     ),
     (
         "adequacy",
-        re.compile(
+        anchors.compile(
             r"adequacy\s+decision|adequate\s+level\s+of\s+(?:data\s+)?protection|deemed\s+adequate",
             re.IGNORECASE,
         ),
     ),
-    ("bcr", re.compile(r"binding\s+corporate\s+rules|\bBCRs?\b", re.IGNORECASE)),
-    ("dpf", re.compile(r"data\s+privacy\s+framework|\bDPF\b", re.IGNORECASE)),
-    ("privacy_shield", re.compile(r"privacy\s+shield", re.IGNORECASE)),
+    ("bcr", anchors.compile(r"binding\s+corporate\s+rules|\bBCRs?\b", re.IGNORECASE)),
+    ("dpf", anchors.compile(r"data\s+privacy\s+framework|\bDPF\b", re.IGNORECASE)),
+    ("privacy_shield", anchors.compile(r"privacy\s+shield", re.IGNORECASE)),
     (
         "consent",
-        re.compile(
+        anchors.compile(
             r"consent\s+to\s+(?:this|the|such|that)?\s*(?:\w+\s+){0,2}transfer|by\s+(?:using|accessing)\s+(?:\w+\s+){0,6}(?:you\s+)?(?:consent|agree)",
             re.IGNORECASE,
         ),
     ),
     (
         "other",
-        re.compile(
+        anchors.compile(
             r"appropriate\s+safeguards|suitable\s+safeguards|contractual\s+(?:protections|safeguards|measures)|data\s+(?:transfer|processing)\s+agreements?",
             re.IGNORECASE,
         ),
@@ -680,12 +692,12 @@ _SAFEGUARDS = _guard(
 
 
 # A transfer statement names somewhere: a country, a region, or "abroad"/"worldwide".
-_GEO = re.compile(
+_GEO = anchors.compile(
     r"outside|abroad|overseas|international|cross-border|worldwide|third\s+countr|\bEEA\b|"
     r"European|other\s+countries|any\s+country|jurisdictions?|servers?\s+(?:\w+\s+){0,2}in\s+[A-Z]",
     re.IGNORECASE,
 )
-_NOT_GEO = re.compile(
+_NOT_GEO = anchors.compile(
     r"(?:laws?|authorities|courts?|regulators?)\s+(?:\w+\s+){0,2}(?:outside|in\s+other)",
     re.IGNORECASE,
 )
@@ -699,7 +711,7 @@ _TRANSFER_CUES = cues.register(
 
 
 # Certification under an EU-US framework is itself a statement about transfers to the US.
-_FRAMEWORK = re.compile(
+_FRAMEWORK = anchors.compile(
     r"\b(?:certif\w*|self-certif\w*|participat\w*|compl(?:y|ies)|rel(?:y|ies)|adher\w*|"
     r"subscribe[sd]?)\s+(?:\w+\s+){0,2}?(?:to|with|in|on|under)\s+(?:the\s+)?(?:[\w.-]+\s+){0,3}?"
     r"(?:privacy\s+shield|data\s+privacy\s+framework)",
@@ -764,26 +776,26 @@ def _framework_facts(view: ClauseView) -> list[Fact]:
 
 
 # Policy changes and security -------------------------------------------------------------------
-_CHANGE = re.compile(r"\b(?:chang\w+|updat\w+|modif\w+|revis\w+|amend\w*)\b", re.IGNORECASE)
-_CHANGE_SUBJECT = re.compile(r"(?:privacy\s+)?(?:policy|notice|statement)", re.IGNORECASE)
+_CHANGE = anchors.compile(r"\b(?:chang\w+|updat\w+|modif\w+|revis\w+|amend\w*)\b", re.IGNORECASE)
+_CHANGE_SUBJECT = anchors.compile(r"(?:privacy\s+)?(?:policy|notice|statement)", re.IGNORECASE)
 _NOTICE = (
     (
         "email",
-        re.compile(
+        anchors.compile(
             r"(?:notify|inform|contact)\s+you\s+(?:\w+\s+){0,3}(?:by|via|through)\s+e-?mail|send\s+you\s+(?:an?\s+)?(?:e-?mail|notice)|e-?mail\s+notification|sent\s+to\s+you",
             re.IGNORECASE,
         ),
     ),
     (
         "in_app",
-        re.compile(
+        anchors.compile(
             r"notice\s+on\s+(?:this|our|the)\s+(?:application|app|service|platform)|in-app|within\s+the\s+(?:app|service)|display\s+a\s+notice|published\s+on\s+our\s+application",
             re.IGNORECASE,
         ),
     ),
     (
         "posting",
-        re.compile(
+        anchors.compile(
             r"post\w*\s+(?:\w+\s+){0,4}(?:on|to)\s+(?:this|our|the)\s+(?:page|website|site)|publish\w*\s+(?:\w+\s+){0,3}on\s+our\s+(?:web)?site|(?:updat\w+|revis\w+|chang\w+)\s+the\s+(?:\"?last\s+updated\"?|effective|modification|revision)\s+date|posted\s+in\s+updates|will\s+be\s+posted|once\s+posted|on\s+this\s+page",
             re.IGNORECASE,
         ),
@@ -823,56 +835,58 @@ def policy_change_facts(view: ClauseView) -> list[Fact]:
 
 
 _SECURITY = _guard(
-    ("encryption", re.compile(r"encrypt\w*|cryptograph\w*", re.IGNORECASE)),
+    ("encryption", anchors.compile(r"encrypt\w*|cryptograph\w*", re.IGNORECASE)),
     (
         "tls",
-        re.compile(
+        anchors.compile(
             r"\b(?:TLS|SSL|HTTPS|secure\s+socket\s+layer|transport\s+layer\s+security)\b",
             re.IGNORECASE,
         ),
     ),
     (
         "access_control",
-        re.compile(
+        anchors.compile(
             r"access\s+(?:controls?|restrictions?)|(?:only|restricted\s+to)\s+(?:\w+\s+){0,3}(?:employees|personnel|staff)\s+(?:\w+\s+){0,3}(?:access|who\s+(?:need|have))|need[- ]to[- ]know|can\s+be\s+accessed\s+only|accessed\s+only\s+by",
             re.IGNORECASE,
         ),
     ),
     (
         "authentication",
-        re.compile(
+        anchors.compile(
             r"(?:two|2|multi)[- ]factor|authenticat\w+|password[- ]protected|providing\s+your\s+password",
             re.IGNORECASE,
         ),
     ),
-    ("backups", re.compile(r"back-?ups?", re.IGNORECASE)),
-    ("firewall", re.compile(r"firewalls?", re.IGNORECASE)),
+    ("backups", anchors.compile(r"back-?ups?", re.IGNORECASE)),
+    ("firewall", anchors.compile(r"firewalls?", re.IGNORECASE)),
     (
         "monitoring",
-        re.compile(
+        anchors.compile(
             r"monitor\w*\s+(?:\w+\s+){0,3}(?:systems|for|access|attacks)|intrusion\s+detection|audit\s+logs?|penetration\s+test",
             re.IGNORECASE,
         ),
     ),
     (
         "physical",
-        re.compile(
+        anchors.compile(
             r"physical(?:ly)?\s+(?:security|safeguards|measures|secure)|certified\s+servers|data\s+cent(?:er|re)s?\s+(?:are\s+)?(?:secure|certified)",
             re.IGNORECASE,
         ),
     ),
     (
         "training",
-        re.compile(r"(?:staff|employee)\s+training|trained\s+(?:staff|employees)", re.IGNORECASE),
+        anchors.compile(
+            r"(?:staff|employee)\s+training|trained\s+(?:staff|employees)", re.IGNORECASE
+        ),
     ),
     (
         "industry_standard",
-        re.compile(
+        anchors.compile(
             r"industry[- ]standard|commercially\s+reasonable\s+(?:security|measures|safeguards)|technical\s+and\s+organi[sz]ational\s+(?:security\s+)?measures|reasonable\s+(?:security\s+)?(?:measures|safeguards)",
             re.IGNORECASE,
         ),
     ),
-    ("pseudonymisation", re.compile(r"pseudonymi[sz]\w+", re.IGNORECASE)),
+    ("pseudonymisation", anchors.compile(r"pseudonymi[sz]\w+", re.IGNORECASE)),
 )
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 
 from policies.extraction.document import Fact
-from policies.extraction.facts import cues
+from policies.extraction.facts import anchors, cues
 from policies.extraction.facts.prefilter import Guarded
 from policies.extraction.facts.sentences import ClauseView
 
-_RIGHT_CONTEXT = re.compile(
+_RIGHT_CONTEXT = anchors.compile(
     r"\b(?:you\s+(?:may|can|have|could|are\s+entitled|also\s+have|will\s+be\s+able)|your\s+(?:\w+\s+)?rights?|"
     r"rights?\s+(?:to|of)|right\b|request|entitled|choose\s+to|option|ask\s+us|contact\s+us|"
     r"parents?\s+(?:may|can|have)|(?:users|residents|individuals)\s+(?:may|can|have|are\s+entitled))",
@@ -26,7 +26,7 @@ _RIGHT_CONTEXT = re.compile(
 _RIGHTS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     (
         "access",
-        re.compile(
+        anchors.compile(
             r"right\s+(?:of|to)\s+access|(?<!our\s)(?<!revoke\s)\baccess(?:ing)?\s+(?:to\s+)?(?:your|the|their|any\s+of\s+your|[\w’']+\s+children[’']?s?)\s+(?:\w+\s+){0,2}(?:personal\s+)?(?:data|information|account)|(?:obtain|receive|request)\s+a\s+copy|\breview\s+(?:your|their|the)\s+(?:\w+[’']?s?\s+)?(?:personal\s+)?(?:data|information)|\bretrieve\s+(?:your\s+)?(?:personal\s+)?data|rights?\s+to\s+access",
             re.IGNORECASE,
         ),
@@ -34,7 +34,7 @@ _RIGHTS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     ),
     (
         "rectification",
-        re.compile(
+        anchors.compile(
             r"rectif\w+|\bcorrect(?:ion)?\b(?!ly)|\bamend\b|\bupdate\s+(?:your|any|the)?\s*(?:\w+\s+)?(?:personal\s+)?(?:data|information|details|account|profile)|\bchange\s+your\s+(?:account\s+)?(?:information|data|details)|\b(?:provide,\s+)?update,",
             re.IGNORECASE,
         ),
@@ -42,7 +42,7 @@ _RIGHTS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     ),
     (
         "erasure",
-        re.compile(
+        anchors.compile(
             r"\berasure\b|right\s+to\s+be\s+forgotten|\bdelet(?:e|ion|ed)\b(?:\s+of)?\s+(?:(?:your|the|their|my|any|all|this|such|that)\s+)?(?:\w+\s+){0,2}?(?:personal\s+)?(?:data|information|account|profile|it|them|records?)\b|request\w*\s+(?:\w+\s+){0,3}delet\w+|\bdelete\s+(?:and|or)\s+update|have\s+it\s+deleted|\berase\b|\bremov(?:e|al)\s+(?:of\s+)?(?:your|their)\s+(?:personal\s+)?(?:data|information)",
             re.IGNORECASE,
         ),
@@ -50,7 +50,7 @@ _RIGHTS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     ),
     (
         "restriction",
-        re.compile(
+        anchors.compile(
             r"\brestrict(?:ion)?\b(?:\s+(?:of\s+)?(?:the\s+)?processing)?|\brestrict\b",
             re.IGNORECASE,
         ),
@@ -58,7 +58,7 @@ _RIGHTS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     ),
     (
         "portability",
-        re.compile(
+        anchors.compile(
             r"portability|portable\s+format|machine[- ]readable\s+format|structured,\s+commonly\s+used",
             re.IGNORECASE,
         ),
@@ -66,7 +66,7 @@ _RIGHTS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     ),
     (
         "objection",
-        re.compile(
+        anchors.compile(
             r"right\s+to\s+object|\bobject\s+to\b|\bobjection\b|prevent\s+(?:its\s+)?further\s+use",
             re.IGNORECASE,
         ),
@@ -74,7 +74,7 @@ _RIGHTS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     ),
     (
         "withdraw_consent",
-        re.compile(
+        anchors.compile(
             r"withdraw\w*\s+(?:your\s+|their\s+|such\s+|of\s+)?consent|revok\w+\s+(?:your\s+|their\s+)?consent|consent\s+may\s+be\s+withdrawn",
             re.IGNORECASE,
         ),
@@ -82,7 +82,7 @@ _RIGHTS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     ),
     (
         "complaint_authority",
-        re.compile(
+        anchors.compile(
             r"(?:complain|complaint)\w*\s+(?:\w+\s+){0,4}(?:supervisory|data\s+protection|privacy|regulatory)\s+(?:authority|commission|commissioner|regulator|agency)|(?:supervisory|data\s+protection)\s+authorit(?:y|ies)|information\s+commissioner|\bICO\b|federal\s+trade\s+commission|attorney\s+general",
             re.IGNORECASE,
         ),
@@ -90,7 +90,7 @@ _RIGHTS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     ),
     (
         "opt_out_marketing",
-        re.compile(
+        anchors.compile(
             r"opt(?:-|\s)?out\s+of\s+(?:receiving\s+)?(?:\w+\s+){0,3}(?:promotional|marketing|newsletters?|e-?mails|communications|such\s+information|messages)|unsubscrib\w+|opted\s+out\s+of\s+receiving|opt-?out\s+of\s+receiving",
             re.IGNORECASE,
         ),
@@ -98,7 +98,7 @@ _RIGHTS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     ),
     (
         "opt_out_sale",
-        re.compile(
+        anchors.compile(
             r"opt(?:-|\s)?out\s+of\s+(?:the\s+)?(?:sale|selling|sharing)|do\s+not\s+sell\s+(?:or\s+share\s+)?my|right\s+to\s+opt[- ]out",
             re.IGNORECASE,
         ),
@@ -106,7 +106,7 @@ _RIGHTS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     ),
     (
         "limit_sensitive",
-        re.compile(
+        anchors.compile(
             r"limit\s+(?:the\s+)?use\s+(?:and\s+disclosure\s+)?of\s+(?:my\s+|your\s+)?sensitive",
             re.IGNORECASE,
         ),
@@ -114,7 +114,7 @@ _RIGHTS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     ),
     (
         "non_discrimination",
-        re.compile(
+        anchors.compile(
             r"not\s+(?:\w+\s+)?discriminat\w+|non-?discriminat\w+|discriminat\w+\s+against\s+you",
             re.IGNORECASE,
         ),
@@ -122,7 +122,7 @@ _RIGHTS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     ),
     (
         "know",
-        re.compile(
+        anchors.compile(
             r"right\s+to\s+know|request\s+(?:that\s+we\s+disclose|disclosure)|(?:request\s+and\s+)?receive\s+(?:[\w,]+\s+){0,10}(?:notice|list)\s+(?:\w+\s+){0,3}categories|categories\s+of\s+personal\s+(?:\w+\s+)?information\s+(?:we|that\s+we)\s+(?:have\s+)?(?:collected|shared|disclosed)",
             re.IGNORECASE,
         ),
@@ -158,7 +158,7 @@ _RIGHT_WORDS = (
     "sensitive",
 )
 # Sentences where "delete", "update", "access" describe what we do, not what the reader may ask.
-_NOT_A_RIGHT = re.compile(
+_NOT_A_RIGHT = anchors.compile(
     r"^\s*(?:we|our|the\s+company|it|this|they|cookies?|session|\w+\s+will\s+be\s+deleted)\b(?!.*\b(?:you|your\s+request|upon\s+request|at\s+your)\b)",
     re.IGNORECASE,
 )
@@ -166,42 +166,45 @@ _NOT_A_RIGHT = re.compile(
 _METHODS = (
     (
         "email",
-        re.compile(
+        anchors.compile(
             r"\be-?mail(?:ing)?\s+(?:us|to)|by\s+e-?mail|via\s+e-?mail|\S+@\S+\.\w+|e-?mail\s+(?:\w+\s+){0,2}customer\s+service",
             re.IGNORECASE,
         ),
     ),
     (
         "web_form",
-        re.compile(
+        anchors.compile(
             r"(?:web|online|request|contact|privacy)\s*[- ]?form|webform|click\s+here|through\s+our\s+(?:website|portal)|privacy\s+portal",
             re.IGNORECASE,
         ),
     ),
     (
         "toll_free_phone",
-        re.compile(
+        anchors.compile(
             r"toll[- ]?free|\b1?[\s.-]?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]\d{3}", re.IGNORECASE
         ),
     ),
-    ("phone", re.compile(r"\bcall(?:ing)?\s+us|by\s+(?:tele)?phone|\btelephone\b", re.IGNORECASE)),
+    (
+        "phone",
+        anchors.compile(r"\bcall(?:ing)?\s+us|by\s+(?:tele)?phone|\btelephone\b", re.IGNORECASE),
+    ),
     (
         "postal",
-        re.compile(
+        anchors.compile(
             r"written\s+(?:notice|request)|in\s+writing|by\s+(?:postal\s+)?mail\b|write\s+to\s+us|postal\s+(?:mail|address)|contact\s+address",
             re.IGNORECASE,
         ),
     ),
     (
         "in_app",
-        re.compile(
+        anchors.compile(
             r"in[- ]app|within\s+the\s+(?:app|application|platform)|directly\s+from\s+the\s+\w+|in\s+the\s+(?:app|application)",
             re.IGNORECASE,
         ),
     ),
     (
         "account_settings",
-        re.compile(
+        anchors.compile(
             r"account\s+(?:settings|preferences)|privacy\s+settings|settings\s+(?:page|in\s+the\s+application)|log(?:ging)?\s+in(?:to)?\s+(?:to\s+)?your\s+account",
             re.IGNORECASE,
         ),
@@ -211,7 +214,7 @@ _METHODS = (
 
 # The same tables with literal pre-checks (see prefilter): most clauses mention no right at all.
 # A complaint to the named authority: whole words ("BrightBoard" holds no right).
-_COMPLAINT_WORDING = re.compile(
+_COMPLAINT_WORDING = anchors.compile(
     r"\b(?:complain\w*|lodge\w*|file|filing|report\w*|contact\w*|rights?)\b", re.IGNORECASE
 )
 _GUARDED_RIGHTS = tuple((right, Guarded(p), needs) for right, p, needs in _RIGHTS)
@@ -245,17 +248,33 @@ def right_facts(view: ClauseView, section_method: str | None = None) -> list[Fac
     rights_clause = _is_rights_clause(view)
     method = _method(view) or section_method
     out: list[Fact] = []
+    found: dict[tuple[str, int], bool] = {}  # (test, sentence start) -> result: rights share them
+
+    def sentence_has(test: str, pattern: re.Pattern[str], s: int, sentence: str) -> bool:
+        key = (test, s)
+        if key not in found:
+            found[key] = pattern.search(sentence) is not None
+        return found[key]
+
     for right, pattern, needs_context in _GUARDED_RIGHTS:
         for m in pattern.finditer(view.text, view.mask):
             s, e = view.sentence_at(m.start())
             sentence = view.text[s:e]
             if sentence.rstrip().endswith("?") and len(sentence) < 120:
                 continue  # a heading question promises a topic, it does not offer the right
-            if needs_context and not (rights_clause or _RIGHT_CONTEXT.search(sentence)):
+            if needs_context and not (
+                rights_clause or sentence_has("context", _RIGHT_CONTEXT, s, sentence)
+            ):
                 continue
-            if needs_context and _NOT_A_RIGHT.search(sentence) and not rights_clause:
+            if (
+                needs_context
+                and not rights_clause
+                and sentence_has("not_a_right", _NOT_A_RIGHT, s, sentence)
+            ):
                 continue
-            if right == "complaint_authority" and not _COMPLAINT_WORDING.search(sentence):
+            if right == "complaint_authority" and not sentence_has(
+                "complaint", _COMPLAINT_WORDING, s, sentence
+            ):
                 continue  # an authority named for another reason ("as the FTC allows")
             if (
                 right not in ("non_discrimination",)
@@ -285,7 +304,7 @@ def _method(view: ClauseView) -> str | None:
     return None
 
 
-_EXERCISE = re.compile(
+_EXERCISE = anchors.compile(
     r"\b(?:exercise|request|make\s+a\s+request|submit|opt[- ]?out|unsubscrib\w*|exclude[d]?|"
     r"access\s+or\s+change|delete\s+and\s+update|would\s+like\s+a\s+copy|withdraw|to\s+be\s+excluded)\b",
     re.IGNORECASE,
@@ -315,11 +334,11 @@ def request_method_facts(view: ClauseView) -> list[Fact]:
     return out
 
 
-_VERIFY = re.compile(
+_VERIFY = anchors.compile(
     r"verif(?:y|ied|ication)\s+(?:\w+\s+){0,3}(?:identity|request|you)|(?:confirm|prove)\s+your\s+identity|identity\s+verification",
     re.IGNORECASE,
 )
-_AGENT = re.compile(r"authori[sz]ed\s+agents?", re.IGNORECASE)
+_AGENT = anchors.compile(r"authori[sz]ed\s+agents?", re.IGNORECASE)
 
 
 def verification_facts(view: ClauseView) -> list[Fact]:
@@ -350,9 +369,9 @@ def authorized_agent_facts(view: ClauseView) -> list[Fact]:
     ]
 
 
-_DNT = re.compile(r"do[- ]not[- ]track|\bDNT\b", re.IGNORECASE)
-_GPC = re.compile(r"global\s+privacy\s+control|\bGPC\b", re.IGNORECASE)
-_RESPONSE = re.compile(
+_DNT = anchors.compile(r"do[- ]not[- ]track|\bDNT\b", re.IGNORECASE)
+_GPC = anchors.compile(r"global\s+privacy\s+control|\bGPC\b", re.IGNORECASE)
+_RESPONSE = anchors.compile(
     r"\b(?:respond\w*|honou?r\w*|recogni[sz]\w*|support\w*|comply|complies|process\w*|acknowledge\w*|"
     r"obey\w*|treat\w*\s+(?:\w+\s+){0,5}as\s+(?:a\s+)?(?:valid\s+)?(?:request|opt)|"
     r"alter\w*|chang\w*\s+(?:our|its)\s+(?:practices|behaviou?r)|act\w*\s+on|track(?:ing)?\s+disabled|"

@@ -11,10 +11,10 @@ import re
 from collections.abc import Sequence
 
 from policies.extraction.document import Fact
-from policies.extraction.facts import cues
+from policies.extraction.facts import anchors, cues
 from policies.extraction.facts.sentences import ClauseView
 
-_INTRO = re.compile(
+_INTRO = anchors.compile(
     r"^\s*(?:table\s+of\s+contents|contents|in\s+this\s+(?:privacy\s+)?(?:policy|notice)|"
     r"(?:this\s+)?(?:privacy\s+)?(?:policy|notice)\s+(?:covers|explains|describes)(?:\s+the\s+following)?|"
     r"quick\s+links|sections?|jump\s+to)\s*:?\s*$"

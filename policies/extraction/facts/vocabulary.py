@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from policies.extraction.facts import anchors
 from policies.extraction.facts.prefilter import Guarded
 
 DATA_CATEGORIES = (
@@ -163,9 +164,18 @@ class KeywordTable:
 
     def __init__(self, table: dict[str, tuple[str, ...]]) -> None:
         self.patterns = tuple(
-            (label, Guarded(re.compile(r"\b(?:" + _alternation(frags) + ")")))
+            (label, Guarded(anchors.compile(r"\b(?:" + _alternation(frags) + ")")))
             for label, frags in table.items()
         )
+        # Labels whose pattern is anchored share one scan for their heads (``anchors.HeadScan``).
+        self._scanned = [
+            i for i, (_label, g) in enumerate(self.patterns)
+            if isinstance(g.pattern, anchors.AnchoredPattern)
+        ]  # fmt: skip
+        self._scan = anchors.HeadScan([self.patterns[i][1].pattern for i in self._scanned])
+        # Per label, its index among the scanned patterns, or -1.
+        self._slots = [self._scanned.index(i) if i in self._scanned else -1
+                       for i in range(len(self.patterns))]  # fmt: skip
         # Any label's cue bit: a clause without one holds none of the table's wordings.
         self.bits = 0
         for _label, pattern in self.patterns:
@@ -180,11 +190,27 @@ class KeywordTable:
         """Per label, the first match ``accept`` takes (labels in table order) in ``lower``, the
         lower-cased clause text (the patterns are compiled without IGNORECASE); ``mask`` is the
         clause's cue mask."""
-        for label, pattern in self.patterns:
-            for m in pattern.finditer(text, mask):  # text is lower-cased: no IGNORECASE
-                if accept(label, m):
-                    yield label, m
-                    break
+        found = self._scan.positions(text)
+        for (label, pattern), slot in zip(self.patterns, self._slots, strict=True):
+            if slot < 0:  # not anchored: the pattern's own scan
+                if pattern.possible(mask):
+                    for m in pattern.finditer(text):
+                        if accept(label, m):
+                            yield label, m
+                            break
+                continue
+            starts = found[slot]
+            if not starts or not pattern.possible(mask):
+                continue
+            # What finditer yields, as every match starts at a head: the first head where the
+            # pattern matches, then the first one at or after that match's end, ...
+            match, resume = pattern.pattern.plain.match, 0
+            for s in starts:
+                if s >= resume and (m := match(text, s)) is not None:
+                    if accept(label, m):
+                        yield label, m
+                        break
+                    resume = m.end()
 
 
 def keyword_table(table: dict[str, tuple[str, ...]]) -> KeywordTable:
