@@ -314,12 +314,30 @@ def test_train_command_on_a_corpus_folder(tmp_path):
     assert model.predict([ClauseContext(text="We do not respond to Do Not Track signals.")])
 
 
-def test_from_annotations_needs_the_selector(tmp_path, monkeypatch):
-    from policies import selectors
+def people_labels():
+    """A registered annotation source (see settings.POLICY_TRAINING_EXAMPLE_SOURCES)."""
+    return [("We retain server logs for ninety days and then delete them.", "", ["Data Retention"])] * 3
 
-    monkeypatch.delattr(selectors, "approved_annotation_examples", raising=False)
-    with pytest.raises(CommandError, match="approved_annotation_examples"):
-        call_command("train_classifier", "--from-annotations", "--out", str(tmp_path / "m"))
+
+def test_from_annotations_adds_people_labels(tmp_path, settings):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = [
+        {"id": f"t-{i}", "heading": "", "text": e.text, "labels": list(e.labels)}
+        for i, e in enumerate(tiny_examples())
+    ]
+    (corpus / "authored_t.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    settings.POLICY_TRAINING_EXAMPLE_SOURCES = ["tests.policies.test_training.people_labels"]
+    out = StringIO()
+    call_command(
+        "train_classifier", "--corpus", str(corpus), "--from-annotations",
+        "--out", str(tmp_path / "m"), stdout=out,
+    )
+    report = json.loads(out.getvalue())
+    plain = StringIO()
+    call_command("train_classifier", "--corpus", str(corpus), "--out", str(tmp_path / "p"), stdout=plain)
+    assert report["train_examples"] == json.loads(plain.getvalue())["train_examples"] + 3
+    assert report["model"].startswith("authored+annotations-")
 
 
 @pytest.mark.skipif(not (OPP115 / "split.csv").is_file(), reason="OPP-115 folder absent")
