@@ -1,6 +1,8 @@
 """Reads of the reviews app, one module per area, re-exported here:
 
 - ``findings``: requirements as engine input, scope, findings grouped for pages, the analyze entry.
+- ``review``: the review page's regions, the queue, the audit timeline, report data, and
+  reviewer annotations as training examples.
 """
 
 from reviews.selectors.findings import (
@@ -16,17 +18,73 @@ from reviews.selectors.findings import (
     version_pipeline_inputs,
     version_rating,
 )
+from reviews.selectors.review import (
+    PAGE_SIZE,
+    ClauseItem,
+    ClausePage,
+    ClausePanel,
+    Counters,
+    FindingRow,
+    RegulationRows,
+    ReviewedRating,
+    TimelineEntry,
+    approved_annotation_examples,
+    changed_clauses,
+    clause_by_number,
+    clause_panel,
+    current_review,
+    finding_groups,
+    finding_row,
+    finding_rows,
+    latest_report_build,
+    my_queue,
+    review_clause_page,
+    review_counters,
+    review_get_for_user,
+    review_report_data,
+    review_timeline,
+    reviewed_rating,
+    version_report_data,
+    version_reviews,
+)
 
 __all__ = [
+    "PAGE_SIZE",
+    "ClauseItem",
+    "ClausePage",
+    "ClausePanel",
+    "Counters",
+    "FindingRow",
     "FindingView",
     "Quote",
     "RegulationFindings",
+    "RegulationRows",
+    "ReviewedRating",
+    "TimelineEntry",
     "applied_regulations",
+    "approved_annotation_examples",
+    "changed_clauses",
+    "clause_by_number",
+    "clause_panel",
+    "current_review",
+    "finding_groups",
+    "finding_row",
+    "finding_rows",
     "findings_by_regulation",
+    "latest_report_build",
+    "my_queue",
     "requirement_specs",
+    "review_clause_page",
+    "review_counters",
+    "review_get_for_user",
+    "review_report_data",
+    "review_timeline",
+    "reviewed_rating",
     "scope_to_json",
     "version_analysis",
     "version_findings",
     "version_pipeline_inputs",
     "version_rating",
+    "version_report_data",
+    "version_reviews",
 ]

@@ -1,4 +1,9 @@
-"""`manage.py benchmark extraction [--json]`: print the pipeline's measured cost."""
+"""`manage.py benchmark extraction|review [--json]`: print measured costs.
+
+``extraction``: the pipeline against a bare sentence split. ``review``: the review page at 300
+and 3,000 clauses against a bare template loop, one decision's htmx response against the page,
+and the query counts (see docs/review.md).
+"""
 
 from __future__ import annotations
 
@@ -15,13 +20,17 @@ class Command(BaseCommand):
     help = "Measure the pipeline against a bare sentence split, side by side (see docs/benchmarks.md)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("kind", choices=["extraction"])
+        parser.add_argument("kind", choices=["extraction", "review"])
         parser.add_argument("files", nargs="*", type=Path, help="Policy files (default: bundled samples).")
         parser.add_argument("--size", type=int, default=2_000_000, help="Characters of text (default 2 MB).")
-        parser.add_argument("--rounds", type=int, default=5)
+        parser.add_argument("--rounds", type=int, default=None, help="Default 5 (extraction), 7 (review).")
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, **options) -> None:
+        if options["kind"] == "review":
+            self.review(options)
+            return
+        options["rounds"] = options["rounds"] or 5
         if options["files"]:
             try:
                 seed = "\n\n".join(
@@ -43,4 +52,21 @@ class Command(BaseCommand):
             f"pipeline_vs_split (median of per-round ratios): {data['pipeline_vs_split']}  (goal <= 20)\n"
             f"growth_16x (cost per byte at 16x / at 1x):       {data['growth_16x']}  (goal <= 1.3)\n"
             f"clauses_per_second:                              {data['clauses_per_second']}"
+        )
+
+    def review(self, options) -> None:
+        figures = benchmarks.measure_review(rounds=options["rounds"] or 7).as_json()
+        if options["json"]:
+            self.stdout.write(json.dumps(figures))
+            return
+        self.stdout.write(
+            f"Review page, server time (test client, real PostgreSQL), {figures['rounds']} interleaved rounds\n"
+            f"page at 3,000 clauses: {figures['page_seconds_3000']:.4f} s; at 300: {figures['page_seconds_300']:.4f} s\n"
+            f"bare template loop over the 3,000 rows: {figures['bare_seconds_3000']:.4f} s\n"
+            f"one decision (htmx): {figures['swap_seconds']:.4f} s\n"
+            f"page_vs_bare: {figures['page_vs_bare']}  (goal <= 15)\n"
+            f"growth_10x:   {figures['growth_10x']}  (linear is about 10 or less)\n"
+            f"swap_vs_page: {figures['swap_vs_page']}  (goal <= 0.1)\n"
+            f"queries_300:  {figures['queries_300']}\n"
+            f"queries_3000: {figures['queries_3000']}  (must equal queries_300)"
         )
