@@ -27,7 +27,7 @@ class Requirement(models.Model):
 
     id = models.CharField(max_length=80, primary_key=True)
     regulation = models.CharField(
-        max_length=20, choices=[(k, v) for k, v in catalogue.REGULATIONS.items()]
+        max_length=20, choices=[(k, v) for k, v in catalogue.ALL_REGULATIONS.items()]
     )
     citation = models.CharField(max_length=300)
     title = models.CharField(max_length=200)
