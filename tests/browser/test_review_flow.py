@@ -28,8 +28,10 @@ pytestmark = [
 
 
 @pytest.fixture
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop vs the ORM
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM
+    # calls from the test body; allowed for this test only (undone after it).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
