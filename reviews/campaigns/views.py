@@ -215,6 +215,15 @@ def _clause_fragment(request, assignment, clause_id: int, status: int = 200) -> 
     return render(request, "campaigns/assignment_annotate.html#clause-row", context, status=status)
 
 
+def _after_clause_action(request, assignment, clause_id: int) -> HttpResponse:
+    """The changed clause row for htmx; a plain form post goes back to the clause."""
+    if not request.htmx:
+        return redirect(
+            reverse("campaigns:assignment_annotate", args=[assignment.pk]) + f"#clause-{clause_id}"
+        )
+    return _clause_fragment(request, assignment, clause_id)
+
+
 def _own_assignment(request, assignment_id: int):
     assignment = selectors.assignment_get_for_user(user=request.user, assignment_id=assignment_id)
     roles.require(request.user, roles.ANNOTATE)
@@ -244,11 +253,7 @@ def clause_toggle(request: HtmxHttpRequest, assignment_id: int, clause_id: int) 
         )
     except ValidationError as exc:
         return _error(request, exc)
-    if not request.htmx:
-        return redirect(
-            reverse("campaigns:assignment_annotate", args=[assignment.pk]) + f"#clause-{clause_id}"
-        )
-    return _clause_fragment(request, assignment, clause_id)
+    return _after_clause_action(request, assignment, clause_id)
 
 
 @require_POST
@@ -269,11 +274,7 @@ def clause_mark(request: HtmxHttpRequest, assignment_id: int, clause_id: int) ->
             services.clause_judge(assignment=assignment, clause_id=clause_id, by=request.user)
     except ValidationError as exc:
         return _error(request, exc)
-    if not request.htmx:
-        return redirect(
-            reverse("campaigns:assignment_annotate", args=[assignment.pk]) + f"#clause-{clause_id}"
-        )
-    return _clause_fragment(request, assignment, clause_id)
+    return _after_clause_action(request, assignment, clause_id)
 
 
 @require_POST
