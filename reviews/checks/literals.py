@@ -317,6 +317,7 @@ class TokenIndex:
         "_by_token",
         "_text",
         "_text_starts",
+        "_post_bits",
         "_postings",
         "_starts",
         "_tokens",
@@ -352,6 +353,7 @@ class TokenIndex:
         ]
         self._vocabulary = b""
         self._postings: list[list[int]] = []
+        self._post_bits: list[int] = []  # per token, its postings as bits; 0 = not built yet
         self._starts: list[int] = []
         self._word_clauses: dict[str, frozenset[int]] = {}
         self._by_token: dict[bytes, int] = {}
@@ -369,6 +371,7 @@ class TokenIndex:
             pos += len(token) + 1
         self._vocabulary = b"\n".join(by_token) + b"\n"
         self._postings = list(by_token.values())
+        self._post_bits = [0] * len(self._postings)
         self._starts = starts
         self._by_token = {token: i for i, token in enumerate(by_token)}
 
@@ -411,7 +414,7 @@ class TokenIndex:
         elif mode == "exact":
             i = self._by_token.get(piece.encode())
             if i is not None:
-                out = _as_bits(self._postings[i])
+                out = self._posting_bits(i)
         else:
             needle = piece.encode()
             if mode == "prefix":
@@ -444,10 +447,9 @@ class TokenIndex:
         return out
 
     def _posting_bits(self, i: int) -> int:
-        key = ("#", str(i))
-        found = self._bits.get(key)
-        if found is None:
-            found = self._bits[key] = _as_bits(self._postings[i])
+        found = self._post_bits[i]
+        if not found:  # every token sits in some clause, so built bits are never 0
+            found = self._post_bits[i] = _as_bits(self._postings[i])
         return found
 
     def evaluate(self, need: Need) -> int | None:
@@ -472,7 +474,9 @@ class TokenIndex:
                     return None
                 out |= bits
             return out
-        return self.bits(op, need[1])
+        # A leaf (mode, piece) is its own key in the bits cache: skip the call when known.
+        found = self._bits.get(need)
+        return found if found is not None else self.bits(op, need[1])
 
     def candidates(self, gate: Gate) -> list[int] | None:
         """Sorted clause positions that pass the gate, or None when every clause must be tried."""

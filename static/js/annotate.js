@@ -30,8 +30,17 @@
 
   function say(text) { if (status) status.textContent = text; }
 
+  // Keyboard changes are sent one after another, each once the previous answer is swapped in:
+  // a key pressed while the clause's previous change is in flight would otherwise target the
+  // element that answer replaces, and its change would vanish from the page.
+  let pending = Promise.resolve();
   function post(url, values, el) {
-    return htmx.ajax("POST", url, { source: el, target: "#" + el.id, swap: "outerHTML", values: values });
+    const target = "#" + el.id;
+    const send = function () {
+      return htmx.ajax("POST", url, { source: list, target: target, swap: "outerHTML", values: values });
+    };
+    pending = pending.then(send, send);
+    return pending;
   }
 
   function highlight(el, key) {
@@ -80,7 +89,7 @@
         return;
       }
       const button = el.querySelector('.ann-labels button[data-key="' + key + '"]');
-      if (button) button.click();
+      if (button) post(button.getAttribute("hx-post"), { label: button.dataset.label }, el);
       return;
     }
     switch (event.key) {

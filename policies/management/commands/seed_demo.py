@@ -22,6 +22,8 @@ DEMO_USERS = (
     ("reviewer", "reviewer-demo-pass", roles.REVIEWER, "compliance reviewer"),
     ("approver", "approver-demo-pass", roles.APPROVER, "approver (signs reviews off)"),
     ("viewer", "viewer-demo-pass", roles.VIEWER, "read-only viewer"),
+    ("lead", "lead-demo-pass", roles.LEAD, "annotation lead (campaigns, adjudication, models)"),
+    ("annotator", "annotator-demo-pass", roles.ANNOTATOR, "annotator (assigned campaign documents)"),
 )
 # Vendors of the bundled fictional samples (file stem -> organisation).
 SAMPLE_VENDORS = {
