@@ -212,7 +212,10 @@ def start(argv: list[str]) -> int:
         nonlocal stopping
         stopping = True
 
+    # Ctrl-C and SIGTERM both stop everything. (Installing the handler also undoes an inherited
+    # "ignore SIGINT", which a shell gives to commands it starts in the background.)
     signal.signal(signal.SIGTERM, stop_all)
+    signal.signal(signal.SIGINT, stop_all)
     try:
         os.environ["DATABASE_URL"] = services.database(
             prefer_local=False, data_dir=VAR / "pgdata", database="policyreview"
@@ -234,10 +237,10 @@ def start(argv: list[str]) -> int:
         while not stopping and all(child.poll() is None for child in children):
             time.sleep(0.5)
         if not stopping:
+            time.sleep(0.5)  # a Ctrl-C reaches the children too; let our handler see it first
+        if not stopping:
             say("A child process ended unexpectedly; stopping the rest.")
             return 1
-        return 0
-    except KeyboardInterrupt:
         return 0
     except subprocess.CalledProcessError as exc:
         say(f"Set-up step failed: {' '.join(map(str, exc.cmd))}")

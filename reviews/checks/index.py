@@ -13,7 +13,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from policies.extraction.document import HEADING, ClauseInput, Fact
-from reviews.checks.literals import TokenIndex, gate_words, literal_need, may_start_with_newline
+from reviews.checks.literals import (
+    TokenIndex,
+    gate_words,
+    literal_need,
+    match_anchors,
+    may_start_with_newline,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +196,7 @@ class PolicyIndex:
     _clause_has: dict[tuple[re.Pattern[str], int], bool] = field(default_factory=dict)
     _fact_pairs: dict[str, list[tuple[Fact, Hit]]] = field(default_factory=dict)
     _memo: dict[str, object] = field(default_factory=dict)
+    _anchor_at: dict[str, list[int]] = field(default_factory=dict)
 
     def search(self, pattern: re.Pattern[str], *, include_toc: bool = False) -> list[Hit]:
         """Every match of ``pattern`` that lies inside one clause, in text order. Callers must
@@ -289,9 +296,9 @@ class PolicyIndex:
         else:
             windows = self._gate_windows(self._tokens.candidates(gate_words(pattern)))
         clauses = self.clauses
-        for begin, end in windows:
-            for match in pattern.finditer(scanned, begin, end):
-                m_start, m_end = match.span()
+        for match in self._matches(pattern, scanned, windows):
+            m_start, m_end = match.span()
+            if True:
                 if m_end == m_start:
                     continue
                 pos = bisect.bisect_right(starts, m_start) - 1
@@ -301,6 +308,51 @@ class PolicyIndex:
                     continue
                 start = clause.start + rel
                 yield Hit(clause, start, start + m_end - m_start, joined[m_start:m_end])
+
+    def _matches(
+        self, pattern: re.Pattern[str], scanned: str, windows: list[tuple[int, int]]
+    ) -> Iterator[re.Match[str]]:
+        """``pattern.finditer`` over each window, in order. When every match starts with one of
+        a few literals, the pattern is tried only where they occur: the same attempts finditer
+        makes at those positions (it fails everywhere else), without the per-position cost."""
+        anchors = match_anchors(pattern) if scanned is self._lower_joined else None
+        spots = self._anchor_spots(anchors, scanned) if anchors else None
+        # Each anchored attempt costs a Python call; past ~1 per 16 characters, scan instead.
+        if spots is None or len(spots) * 16 > sum(end - begin for begin, end in windows):
+            for begin, end in windows:
+                yield from pattern.finditer(scanned, begin, end)
+            return
+        match, total = pattern.match, len(spots)
+        for begin, end in windows:
+            i, resume = bisect.bisect_left(spots, begin), begin
+            while i < total:
+                spot = spots[i]
+                if spot >= end:
+                    break
+                i += 1
+                if spot < resume:
+                    continue  # inside the previous match: finditer resumes after it
+                found = match(scanned, spot, end)
+                if found is not None:
+                    yield found
+                    resume = found.end()
+
+    def _anchor_spots(self, anchors: tuple[str, ...], scanned: str) -> list[int]:
+        """Sorted positions in ``scanned`` where one of ``anchors`` starts."""
+        lists = []
+        for anchor in anchors:
+            spots = self._anchor_at.get(anchor)
+            if spots is None:
+                spots, find = [], scanned.find
+                pos = find(anchor)
+                while pos != -1:
+                    spots.append(pos)
+                    pos = find(anchor, pos + 1)
+                self._anchor_at[anchor] = spots
+            lists.append(spots)
+        if len(lists) == 1:
+            return lists[0]
+        return sorted(set().union(*lists))
 
     def _windows(self, bits: int | None) -> list[tuple[int, int]]:
         """Runs of consecutive candidate clauses (bits of ``bits``) as spans of the joined text,

@@ -308,6 +308,77 @@ def may_start_with_newline(pattern: re.Pattern[str]) -> bool:
     return found
 
 
+# --- match anchors ------------------------------------------------------------------------------
+# Literal strings one of which starts every match (the first text a match consumes). Matching
+# only where they occur (``str.find`` runs in C) and calling ``pattern.match`` there gives the
+# same matches as ``finditer``, which otherwise tries the whole pattern at every position.
+
+_ANCHORS: dict[re.Pattern[str], tuple[str, ...] | None] = {}
+_REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT)
+_MAX_ANCHORS = 64  # alternatives multiply; past this, one regex pass is cheaper
+
+
+def _first_literals(items) -> list[str] | None:
+    """Strings one of which every match of the parsed sequence starts with; None if unknown."""
+    items = list(items)
+    for i, (op, av) in enumerate(items):
+        if op is C.AT or op in (C.ASSERT, C.ASSERT_NOT):
+            continue  # zero-width: the match still starts at the next consumed character
+        if op is C.LITERAL:
+            j = i
+            while j < len(items) and items[j][0] is C.LITERAL:
+                j += 1
+            run = "".join(chr(a) for _, a in items[i:j])
+            rest = _first_literals(items[j:]) if j < len(items) else None
+            return [run + more for more in rest] if rest else [run]
+        if op is C.SUBPATTERN:
+            return _first_literals(av[-1])
+        if op is C.ATOMIC_GROUP:
+            return _first_literals(av)
+        if op is C.BRANCH:
+            out: list[str] = []
+            for branch in av[1]:
+                sub = _first_literals(branch)
+                if not sub:
+                    return None
+                out.extend(sub)
+            return out
+        if op in _REPEATS:
+            sub = _first_literals(av[2])
+            if av[0] >= 1 or not sub:
+                return sub
+            rest = _first_literals(items[i + 1 :])  # an optional part: it may be skipped
+            return sub + rest if rest else None
+        if op is C.IN and av and all(o is C.LITERAL for o, _ in av):
+            return [chr(a) for _, a in av]
+        return None
+    return None  # nothing consumed for sure: the pattern may match empty
+
+
+def match_anchors(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Literal strings (case as in the pattern) one of which starts every match of ``pattern``;
+    None when the pattern does not guarantee one, or ignores case (then a literal could also
+    match other characters)."""
+    try:
+        return _ANCHORS[pattern]
+    except KeyError:
+        pass
+    found: tuple[str, ...] | None = None
+    if (
+        isinstance(pattern.pattern, str)
+        and not pattern.flags & (re.VERBOSE | re.IGNORECASE)
+    ):
+        literals = _first_literals(sre_parse.parse(pattern.pattern, pattern.flags))
+        if literals and all(literals) and len(literals) <= _MAX_ANCHORS:
+            # A string that starts with another one adds no positions: keep the shorter.
+            kept = sorted(set(literals), key=len)
+            found = tuple(
+                a for i, a in enumerate(kept) if not any(a.startswith(b) for b in kept[:i])
+            )
+    _ANCHORS[pattern] = found
+    return found
+
+
 class TokenIndex:
     """For each clause, the set of its lower-cased tokens; and per gate word, the clauses whose
     tokens contain it (computed on first use, then kept)."""
@@ -488,4 +559,12 @@ class TokenIndex:
         return sorted(out)
 
 
-__all__ = ["Gate", "Need", "TokenIndex", "gate_words", "literal_need", "may_start_with_newline"]
+__all__ = [
+    "Gate",
+    "Need",
+    "TokenIndex",
+    "gate_words",
+    "literal_need",
+    "match_anchors",
+    "may_start_with_newline",
+]
