@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from policies.admin import ReadOnlyAdmin
 from reviews.campaigns.models import (
     Adjudication,
     AdjudicationEvent,
@@ -10,16 +11,9 @@ from reviews.campaigns.models import (
     Campaign,
     CampaignDocument,
     ClauseMark,
+    Span,
     TrainingJob,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Campaign)
@@ -96,3 +90,9 @@ class AdjudicationEventAdmin(ReadOnlyAdmin):
 class TrainingJobAdmin(ReadOnlyAdmin):
     list_display = ["pk", "team", "status", "progress", "model", "created_at", "finished_at"]
     list_filter = ["status"]
+
+
+@admin.register(Span)
+class SpanAdmin(ReadOnlyAdmin):
+    list_display = ["annotation", "start", "end", "created_at"]
+    raw_id_fields = ["annotation"]

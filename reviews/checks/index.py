@@ -298,16 +298,15 @@ class PolicyIndex:
         clauses = self.clauses
         for match in self._matches(pattern, scanned, windows):
             m_start, m_end = match.span()
-            if True:
-                if m_end == m_start:
-                    continue
-                pos = bisect.bisect_right(starts, m_start) - 1
-                clause = clauses[pos]
-                rel = m_start - starts[pos]
-                if rel + (m_end - m_start) > len(clause.text):
-                    continue
-                start = clause.start + rel
-                yield Hit(clause, start, start + m_end - m_start, joined[m_start:m_end])
+            if m_end == m_start:
+                continue
+            pos = bisect.bisect_right(starts, m_start) - 1
+            clause = clauses[pos]
+            rel = m_start - starts[pos]
+            if rel + (m_end - m_start) > len(clause.text):
+                continue
+            start = clause.start + rel
+            yield Hit(clause, start, start + m_end - m_start, joined[m_start:m_end])
 
     def _matches(
         self, pattern: re.Pattern[str], scanned: str, windows: list[tuple[int, int]]
