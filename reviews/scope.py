@@ -36,6 +36,7 @@ from reviews.checks.index import (
     is_negated,
     rx,
 )
+from reviews.checks.outcome import distinct_at_least
 
 COPPA_2025_COMPLIANCE_DATE = datetime.date(2025, 4, 22)
 
@@ -127,9 +128,8 @@ def _gdpr(index: PolicyIndex) -> ScopeDecision:
     if strong:
         return _decide("gdpr", True, [f"Refers to EU/GDPR notions: {_quote(strong)}."], strong)
     weak = _found(index, P.GDPR_STYLE, negatable=False)
-    weak_kinds = {P.canonical(h.text) for h in weak}
     us_only = _found(index, P.US_ONLY, negatable=False)
-    if len(weak_kinds) >= 3 and not us_only:
+    if distinct_at_least((P.canonical(h.text) for h in weak), 3) and not us_only:
         reasons = [f"Uses GDPR-style rights and grounds: {_quote(weak)}."]
         return _decide("gdpr", True, reasons, weak)
     if us_only:

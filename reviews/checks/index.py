@@ -18,6 +18,7 @@ from reviews.checks.literals import (
     gate_words,
     literal_need,
     match_anchors,
+    match_plan,
     may_start_with_newline,
 )
 
@@ -122,8 +123,24 @@ def _words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+# "More than 12 words", read only as far as the 13th word (most clauses are long paragraphs).
+_OVER_12_WORDS = re.compile(r"\W*(?:\w+\W+){12}\w")
+
+
 def _norm(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
+
+
+def _spots(anchors: tuple[str, ...], text: str, begin: int, end: int) -> list[int]:
+    """Sorted positions in ``text[begin:end]`` where one of ``anchors`` starts."""
+    spots: list[int] = []
+    find = text.find
+    for anchor in anchors:
+        pos = find(anchor, begin, end)
+        while pos != -1:
+            spots.append(pos)
+            pos = find(anchor, pos + 1, end)
+    return sorted(set(spots)) if len(anchors) > 1 else spots
 
 
 def detect_toc(clauses: Sequence[ClauseInput]) -> frozenset[int]:
@@ -141,7 +158,7 @@ def detect_toc(clauses: Sequence[ClauseInput]) -> frozenset[int]:
             if (
                 follower.kind == HEADING
                 and j + 1 < len(clauses)
-                and (_words(clauses[j + 1].text) > 12)
+                and _OVER_12_WORDS.match(clauses[j + 1].text)
             ):
                 break
             toc.add(follower.id)
@@ -159,7 +176,7 @@ def detect_toc(clauses: Sequence[ClauseInput]) -> frozenset[int]:
     for i, clause in enumerate(clauses):
         repeated = (
             clause.kind != HEADING
-            and _words(clause.text) <= 12
+            and not _OVER_12_WORDS.match(clause.text)
             and later_headings.get(_norm(clause.text), -1) > i
         )
         if repeated:
@@ -196,7 +213,6 @@ class PolicyIndex:
     _clause_has: dict[tuple[re.Pattern[str], int], bool] = field(default_factory=dict)
     _fact_pairs: dict[str, list[tuple[Fact, Hit]]] = field(default_factory=dict)
     _memo: dict[str, object] = field(default_factory=dict)
-    _anchor_at: dict[str, list[int]] = field(default_factory=dict)
 
     def search(self, pattern: re.Pattern[str], *, include_toc: bool = False) -> list[Hit]:
         """Every match of ``pattern`` that lies inside one clause, in text order. Callers must
@@ -252,14 +268,26 @@ class PolicyIndex:
             self.toc_ids,
         )
         out = []
+        anchors = match_anchors(low)
         for run in _ONES.finditer(bin(bits)[:1:-1]):
+            spots: list[int] = []
+            if anchors is not None:
+                last = run.end()
+                run_end = starts[last] if last < len(starts) else len(scanned)
+                spots = _spots(anchors, scanned, starts[run.start()], run_end)
             for pos in range(run.start(), run.end()):
                 clause = clauses[pos]
                 if clause.id in toc:
                     continue
                 begin = starts[pos]
                 end = starts[pos + 1] if pos + 1 < len(starts) else len(scanned)
-                match = low.search(scanned, begin, end)
+                if anchors is None:
+                    match = low.search(scanned, begin, end)
+                else:  # search = the first anchor position where the pattern matches
+                    match, i = None, bisect.bisect_left(spots, begin)
+                    while match is None and i < len(spots) and spots[i] < end:
+                        match = low.match(scanned, spots[i], end)
+                        i += 1
                 if match is None:
                     continue
                 if match.end() == match.start():
@@ -312,46 +340,26 @@ class PolicyIndex:
         self, pattern: re.Pattern[str], scanned: str, windows: list[tuple[int, int]]
     ) -> Iterator[re.Match[str]]:
         """``pattern.finditer`` over each window, in order. When every match starts with one of
-        a few literals, the pattern is tried only where they occur: the same attempts finditer
-        makes at those positions (it fails everywhere else), without the per-position cost."""
-        anchors = match_anchors(pattern) if scanned is self._lower_joined else None
-        spots = self._anchor_spots(anchors, scanned) if anchors else None
-        # Each anchored attempt costs a Python call; past ~1 per 16 characters, scan instead.
-        if spots is None or len(spots) * 16 > sum(end - begin for begin, end in windows):
+        a few literals, the pattern is tried only where they occur (found by ``str.find``, in C):
+        the same attempts finditer makes there, and it fails everywhere else."""
+        plan = match_plan(pattern) if scanned is self._lower_joined else None
+        if plan is None:
             for begin, end in windows:
                 yield from pattern.finditer(scanned, begin, end)
             return
-        match, total = pattern.match, len(spots)
+        anchors, others = plan
+        match = pattern.match
         for begin, end in windows:
-            i, resume = bisect.bisect_left(spots, begin), begin
-            while i < total:
-                spot = spots[i]
-                if spot >= end:
-                    break
-                i += 1
+            resume, spots = begin, _spots(anchors, scanned, begin, end)
+            if others is not None:  # alternatives without an anchor: where their lookahead holds
+                spots = sorted({*spots, *(m.start() for m in others.finditer(scanned, begin, end))})
+            for spot in spots:
                 if spot < resume:
                     continue  # inside the previous match: finditer resumes after it
                 found = match(scanned, spot, end)
                 if found is not None:
                     yield found
                     resume = found.end()
-
-    def _anchor_spots(self, anchors: tuple[str, ...], scanned: str) -> list[int]:
-        """Sorted positions in ``scanned`` where one of ``anchors`` starts."""
-        lists = []
-        for anchor in anchors:
-            spots = self._anchor_at.get(anchor)
-            if spots is None:
-                spots, find = [], scanned.find
-                pos = find(anchor)
-                while pos != -1:
-                    spots.append(pos)
-                    pos = find(anchor, pos + 1)
-                self._anchor_at[anchor] = spots
-            lists.append(spots)
-        if len(lists) == 1:
-            return lists[0]
-        return sorted(set().union(*lists))
 
     def _windows(self, bits: int | None) -> list[tuple[int, int]]:
         """Runs of consecutive candidate clauses (bits of ``bits``) as spans of the joined text,

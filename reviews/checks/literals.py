@@ -135,7 +135,19 @@ def _bounds(item) -> bool:
     if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:
         sub = list(av[2])
         return len(sub) == 1 and _bounds(sub[0])
+    if op is C.IN:  # \W
+        return all(o is C.CATEGORY and a is C.CATEGORY_NOT_WORD for o, a in av)
+    if op is C.ASSERT and av[0] == 1:  # a lookahead such as (?=\W|$): what follows is bounded
+        sub = list(av[1])
+        if len(sub) == 1 and sub[0][0] is C.BRANCH:
+            return all(branch and _bounds_or_end(list(branch)[0]) for branch in sub[0][1][1])
+        return bool(sub) and _bounds_or_end(sub[0])
     return False
+
+
+def _bounds_or_end(item) -> bool:
+    op, av = item
+    return (op is C.AT and av in (C.AT_END, C.AT_END_STRING)) or _bounds(item)
 
 
 def _leaf(word: str, left: bool, right: bool) -> Need:
@@ -332,6 +344,8 @@ def _first_literals(items) -> list[str] | None:
             rest = _first_literals(items[j:]) if j < len(items) else None
             return [run + more for more in rest] if rest else [run]
         if op is C.SUBPATTERN:
+            if av[1] & re.IGNORECASE:  # (?i:...): its literals match other characters too
+                return None
             return _first_literals(av[-1])
         if op is C.ATOMIC_GROUP:
             return _first_literals(av)
@@ -364,10 +378,7 @@ def match_anchors(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     except KeyError:
         pass
     found: tuple[str, ...] | None = None
-    if (
-        isinstance(pattern.pattern, str)
-        and not pattern.flags & (re.VERBOSE | re.IGNORECASE)
-    ):
+    if isinstance(pattern.pattern, str) and not pattern.flags & (re.VERBOSE | re.IGNORECASE):
         literals = _first_literals(sre_parse.parse(pattern.pattern, pattern.flags))
         if literals and all(literals) and len(literals) <= _MAX_ANCHORS:
             # A string that starts with another one adds no positions: keep the shorter.
@@ -377,6 +388,81 @@ def match_anchors(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
             )
     _ANCHORS[pattern] = found
     return found
+
+
+def _top_alternatives(source: str) -> list[str]:
+    """The pattern source split at its top-level ``|`` (not inside groups, classes or escapes)."""
+    parts, depth, start, in_class, i = [], 0, 0, False, 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += 2 if source.startswith("^", i + 1) else 1
+            if source.startswith("]", i):  # "[]...]" and "[^]...]": a literal "]"
+                i += 1
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+        i += 1
+    parts.append(source[start:])
+    return parts
+
+
+_PLANS: dict[re.Pattern[str], tuple[tuple[str, ...], re.Pattern[str] | None] | None] = {}
+
+
+def match_plan(
+    pattern: re.Pattern[str],
+) -> tuple[tuple[str, ...], re.Pattern[str] | None] | None:
+    """Where a match of ``pattern`` can start: the positions of its anchors plus, when some
+    top-level alternatives have no anchor (``[A-Z]{2} \\d{5}``), the positions where the returned
+    lookahead of those alternatives matches. None when no alternative has an anchor."""
+    if pattern in _PLANS:
+        return _PLANS[pattern]
+    plan: tuple[tuple[str, ...], re.Pattern[str] | None] | None = None
+    anchors = match_anchors(pattern)
+    if anchors is not None:
+        plan = (anchors, None)
+    elif isinstance(pattern.pattern, str) and not pattern.flags & (re.VERBOSE | re.IGNORECASE):
+        try:
+            plan = _mixed_plan(pattern)
+        except re.error:
+            plan = None
+    _PLANS[pattern] = plan
+    return plan
+
+
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
+def _mixed_plan(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], re.Pattern[str]] | None:
+    if _BACKREFERENCE.search(pattern.pattern):
+        return None  # group numbers change when alternatives are compiled apart
+    parts = _top_alternatives(pattern.pattern)
+    literals: list[str] = []
+    rest: list[str] = []
+    for part in parts:
+        found = _first_literals(sre_parse.parse(part, pattern.flags))
+        if found and all(found):
+            literals.extend(found)
+        else:
+            rest.append(part)
+    if len(parts) < 2 or not literals or not rest or len(literals) > _MAX_ANCHORS:
+        return None
+    kept = sorted(set(literals), key=len)
+    anchors = tuple(a for i, a in enumerate(kept) if not any(a.startswith(b) for b in kept[:i]))
+    lookahead = re.compile("(?=" + "|".join(f"(?:{part})" for part in rest) + ")", pattern.flags)
+    return anchors, lookahead
 
 
 class TokenIndex:
@@ -393,6 +479,8 @@ class TokenIndex:
         "_starts",
         "_tokens",
         "_vocabulary",
+        "_nl_vocabulary",
+        "_sorted",
         "_word_clauses",
     )
 
@@ -423,6 +511,9 @@ class TokenIndex:
             for p in parts
         ]
         self._vocabulary = b""
+        self._nl_vocabulary = b""  # the same after a "\n": every token sits between two
+        # Tokens sorted (as is, and reversed), each with its token number: built on first use.
+        self._sorted: dict[bool, tuple[list[bytes], list[int]]] = {}
         self._postings: list[list[int]] = []
         self._post_bits: list[int] = []  # per token, its postings as bits; 0 = not built yet
         self._starts: list[int] = []
@@ -441,6 +532,7 @@ class TokenIndex:
             starts.append(pos)
             pos += len(token) + 1
         self._vocabulary = b"\n".join(by_token) + b"\n"
+        self._nl_vocabulary = b"\n" + self._vocabulary
         self._postings = list(by_token.values())
         self._post_bits = [0] * len(self._postings)
         self._starts = starts
@@ -479,31 +571,46 @@ class TokenIndex:
         if mode == "char":
             out = self._char_bits(piece)
         elif mode == "digit":
-            found_tokens = _DIGIT_TOKEN.finditer(b"\n" + self._vocabulary)
+            found_tokens = _DIGIT_TOKEN.finditer(self._nl_vocabulary)
             for m in found_tokens:
                 out |= self._posting_bits(bisect.bisect_right(self._starts, m.start()) - 1)
         elif mode == "exact":
             i = self._by_token.get(piece.encode())
             if i is not None:
                 out = self._posting_bits(i)
+        elif mode == "prefix" or mode == "suffix":
+            # Tokens starting with the piece are a run of the sorted tokens (found by bisection,
+            # not by a search of the whole vocabulary); reversed tokens serve the suffixes.
+            backwards = mode == "suffix"
+            needle = piece.encode()[::-1] if backwards else piece.encode()
+            ordered, numbers = self._sorted_tokens(backwards)
+            at = bisect.bisect_left(ordered, needle)
+            while at < len(ordered) and ordered[at].startswith(needle):
+                out |= self._posting_bits(numbers[at])
+                at += 1
         else:
             needle = piece.encode()
-            if mode == "prefix":
-                needle = b"\n" + needle
-            elif mode == "suffix":
-                needle += b"\n"
             # Token i sits at starts[i] + 1 of this string, after a "\n" at starts[i].
-            vocabulary, starts = b"\n" + self._vocabulary, self._starts
+            vocabulary, starts = self._nl_vocabulary, self._starts
             pos = vocabulary.find(needle)
             while pos != -1:
-                inside = pos + 1 if mode == "prefix" else pos
-                i = bisect.bisect_right(starts, inside - 1) - 1
+                i = bisect.bisect_right(starts, pos - 1) - 1
                 out |= self._posting_bits(i)
                 if i + 1 == len(starts):
                     break
                 pos = vocabulary.find(needle, starts[i + 1])
         self._bits[key] = out
         return out
+
+    def _sorted_tokens(self, backwards: bool) -> tuple[list[bytes], list[int]]:
+        found = self._sorted.get(backwards)
+        if found is None:
+            tokens = list(self._by_token)  # in token-number order
+            keys = [t[::-1] for t in tokens] if backwards else tokens
+            number = dict(zip(keys, range(len(keys)), strict=True))
+            ordered = sorted(keys)
+            found = self._sorted[backwards] = (ordered, [number[k] for k in ordered])
+        return found
 
     def _char_bits(self, piece: str) -> int:
         """Clauses whose lower-cased text contains ``piece`` (punctuation such as "@", "://")."""
@@ -527,27 +634,32 @@ class TokenIndex:
         """Clause positions (bits) that can satisfy ``need``; None when every clause can."""
         if need is None:
             return None
-        op = need[0]
-        if op == "and":
-            out: int | None = None
-            for part in need[1]:
-                bits = self.evaluate(part)
-                if bits is not None:
-                    out = bits if out is None else out & bits
-                    if not out:
-                        return 0
-            return out
-        if op == "or":
-            out = 0
-            for part in need[1]:
+        op, arg = need
+        if op != "and" and op != "or":
+            found = self._bits.get(need)  # a leaf (mode, piece) is its own cache key
+            return found if found is not None else self.bits(op, arg)
+        # Leaves are looked up here rather than by a call each: trees have hundreds of them.
+        cache, both = self._bits, op == "and"
+        out: int | None = None
+        for part in arg:
+            kind = part[0]
+            if kind == "and" or kind == "or":
                 bits = self.evaluate(part)
                 if bits is None:
-                    return None
-                out |= bits
-            return out
-        # A leaf (mode, piece) is its own key in the bits cache: skip the call when known.
-        found = self._bits.get(need)
-        return found if found is not None else self.bits(op, need[1])
+                    if not both:
+                        return None
+                    continue
+            else:
+                bits = cache.get(part)
+                if bits is None:
+                    bits = self.bits(kind, part[1])
+            if both:
+                out = bits if out is None else out & bits
+                if not out:
+                    return 0
+            else:
+                out = bits if out is None else out | bits
+        return out if both else (out or 0)
 
     def candidates(self, gate: Gate) -> list[int] | None:
         """Sorted clause positions that pass the gate, or None when every clause must be tried."""
@@ -566,5 +678,6 @@ __all__ = [
     "gate_words",
     "literal_need",
     "match_anchors",
+    "match_plan",
     "may_start_with_newline",
 ]

@@ -56,6 +56,17 @@ def fact_hits(
     return [hit for fact, hit in index.fact_pairs(kind) if keep(fact)]
 
 
+def distinct_at_least(values: Iterable[object], count: int) -> bool:
+    """Whether ``values`` holds ``count`` distinct values, read only until it does (hits are
+    scanned lazily: ``len({...}) >= 2`` would scan a pattern to its last hit)."""
+    seen: set[object] = set()
+    for value in values:
+        seen.add(value)
+        if len(seen) >= count:
+            return True
+    return False
+
+
 def within(hits: Sequence[Hit], clauses: Iterable[ClauseInput]) -> list[Hit]:
     ids = {c.id for c in clauses}
     return [h for h in hits if h.clause.id in ids]

@@ -3,10 +3,20 @@ recipients, transfers, retention, rights, changes, dates, tracking and security.
 
 from __future__ import annotations
 
+import itertools
+
 from reviews.catalogue import RequirementSpec
 from reviews.checks import patterns as P
-from reviews.checks.index import PolicyIndex, rx
-from reviews.checks.outcome import Outcome, fact_hits, found, miss, part, sat
+from reviews.checks.index import LazyHits, PolicyIndex, rx
+from reviews.checks.outcome import (
+    Outcome,
+    distinct_at_least,
+    fact_hits,
+    found,
+    miss,
+    part,
+    sat,
+)
 
 Conds = dict[str, bool]
 S = P.S
@@ -365,16 +375,23 @@ RIGHTS = {
 }
 
 
-def rights_found(index: PolicyIndex, names=tuple(RIGHTS)) -> dict[str, list]:
+def rights_found(index: PolicyIndex, names=tuple(RIGHTS)) -> dict[str, LazyHits]:
+    """Hits per right found (fact hits first). Lazy and kept per policy: the list rules take
+    only the first hit of each right, so a right's pattern is scanned only that far."""
     out = {}
     fact_rights = {f.value.get("right"): f for f in index.facts_of("right")}
     for name in names:
-        hits = [h for h in found(index, RIGHTS[name]) if not P.is_security_context(h)]
-        fact_name = {"rectification": "rectification", "erasure": "erasure"}.get(name, name)
-        if fact_name in fact_rights:
-            hits = (
-                fact_hits(index, "right", lambda f, n=fact_name: f.value.get("right") == n) + hits
-            )
+        key = "rights_found:" + name
+        hits = index._memo.get(key)
+        if hits is None:
+            scanned = (h for h in found(index, RIGHTS[name]) if not P.is_security_context(h))
+            fact_name = {"rectification": "rectification", "erasure": "erasure"}.get(name, name)
+            if fact_name in fact_rights:
+                facts = fact_hits(index, "right", lambda f, n=fact_name: f.value.get("right") == n)
+                hits = LazyHits(itertools.chain(facts, scanned))
+            else:
+                hits = LazyHits(scanned)
+            index._memo[key] = hits
         if hits:
             out[name] = hits
     return out
@@ -607,7 +624,7 @@ _SECURITY = rx(
 def security(spec: RequirementSpec, index: PolicyIndex, conds: Conds) -> Outcome:
     facts = fact_hits(index, "security")
     hits = found(index, _SECURITY)
-    if len({h.clause.id for h in hits}) >= 2 or len(facts) >= 2:
+    if distinct_at_least((h.clause.id for h in hits), 2) or len(facts) >= 2:
         return sat((facts or hits)[:3], "Describes the security measures protecting the data.")
     if hits or facts:
         return part((facts or hits)[:2], "Mentions security only briefly.")

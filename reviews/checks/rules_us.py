@@ -8,7 +8,16 @@ import functools
 from reviews.catalogue import RequirementSpec
 from reviews.checks import patterns as P, rules_general as G
 from reviews.checks.index import Hit, PolicyIndex, is_negated, rx, sentence_of
-from reviews.checks.outcome import Outcome, fact_hits, found, miss, negated, part, sat
+from reviews.checks.outcome import (
+    Outcome,
+    distinct_at_least,
+    fact_hits,
+    found,
+    miss,
+    negated,
+    part,
+    sat,
+)
 
 Conds = dict[str, bool]
 S = P.S
@@ -26,7 +35,9 @@ def ccpa_categories(spec: RequirementSpec, index: PolicyIndex, conds: Conds) -> 
     statutory = found(index, _STATUTORY_CATEGORIES, negatable=False)
     months = found(index, _TWELVE_MONTHS, negatable=False)
     plain = G.data_categories(spec, index, conds)
-    if len({h.text.lower() for h in statutory}) >= 2 or (months and plain.status == "satisfied"):
+    if distinct_at_least((h.text.lower() for h in statutory), 2) or (
+        months and plain.status == "satisfied"
+    ):
         return sat(
             (statutory or months)[:3],
             "Lists the categories of personal information collected in CCPA terms.",

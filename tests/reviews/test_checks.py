@@ -582,3 +582,66 @@ def test_cue_clause_sets_equal_the_clauses_of_the_hits():
         expected = list({h.clause.id: h.clause for h in index.search(pattern)}.values())
         fresh = build_index(text, simple_clauses(text), [])
         assert fresh.clauses_matching(pattern) == expected
+
+
+# --- match anchors, counting kinds ---------------------------------------------------------------
+from reviews.checks.literals import match_anchors, match_plan  # noqa: E402
+from reviews.checks.outcome import distinct_at_least  # noqa: E402
+
+
+def test_match_anchors_are_the_literals_every_match_starts_with():
+    assert match_anchors(lowered(rx(r"\bDo\s+Not\s+Track\b|\bDNT\b"))) == ("do", "dnt")
+    assert set(match_anchors(lowered(rx(r"(?:use and )?benefit|(?:phone|mobile) numbers?")))) == {
+        "use and ",
+        "benefit",
+        "phone",
+        "mobile",
+    }
+    # A longer anchor starting with a kept one adds no positions.
+    assert match_anchors(lowered(rx(r"data|database"))) == ("data",)
+    # Something other than a literal may start a match: no anchors, the plain scan runs.
+    assert match_anchors(lowered(rx(r"\b[A-Z]{2} \d{5}|Canada"))) is None
+    assert match_anchors(lowered(rx(r"(?:the )?"))) is None
+    # With IGNORECASE a literal matches other characters too (non-ASCII patterns keep it).
+    assert match_anchors(rx(r"canada")) is None
+    assert match_anchors(re.compile(r"(?i:abc)|def")) is None
+    assert match_anchors(re.compile(r"x(?i:abc)")) == ("x",)
+
+
+def test_match_plan_adds_a_lookahead_for_unanchored_alternatives():
+    anchors, others = match_plan(lowered(rx(r"\bCanada\b|\b[A-Z]{2} \d{5}\b")))
+    assert anchors == ("canada",)
+    assert [m.start() for m in others.finditer("in ca 94105 or canada")] == [3]
+    # Group numbers would change if alternatives were compiled apart.
+    assert match_plan(re.compile(r"(a)b|[a-z]\1")) is None
+
+
+def test_anchored_matching_equals_finditer():
+    text = (
+        "Do not track: we honour DNT. Children under 13 and kids under 13 need consent.\n"
+        "Do  Not Track signals; do not-track; the EEA, the EU and the UK GDPR apply.\n"
+        "Personal data, personal information and personally identifiable data are kept.\n"
+        "Our K-12 and high school users. Acme Inc. in the United States and Canada.\n"
+        "We may use your data to provide the service, for billing and in order to help."
+    )
+    index = build_index(text, simple_clauses(text), [])
+    scanned = index._lower_joined
+    windows = [(0, len(scanned)), (5, 60), (61, 200)]
+    for pattern in _ALL_PATTERNS + [rx(r"\bDo\s+Not\s+Track\b|\bDNT\b"), rx(r"under 13|under")]:
+        low = lowered(pattern)
+        for window in windows:
+            expected = [m.span() for m in low.finditer(scanned, *window)]
+            got = [m.span() for m in index._matches(low, scanned, [window])]
+            assert got == expected, pattern.pattern
+
+
+def test_distinct_at_least_stops_reading_once_enough():
+    read = []
+
+    def values():
+        for v in ("a", "a", "b", "c", "d"):
+            read.append(v)
+            yield v
+
+    assert distinct_at_least(values(), 2) and read == ["a", "a", "b"]
+    assert not distinct_at_least(iter(["a", "a"]), 2)
