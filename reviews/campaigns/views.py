@@ -232,9 +232,13 @@ def _own_assignment(request, assignment_id: int):
     return assignment
 
 
-def _error(request, exc: ValidationError) -> HttpResponse:
+def _problem(text: str) -> HttpResponse:
     # htmx 2 does not swap 4xx; the annotate script shows this text in the status line.
-    return HttpResponse(" ".join(exc.messages), status=422, content_type="text/plain")
+    return HttpResponse(text, status=422, content_type="text/plain")
+
+
+def _error(request, exc: ValidationError) -> HttpResponse:
+    return _problem(" ".join(exc.messages))
 
 
 @require_POST
@@ -243,7 +247,7 @@ def clause_toggle(request: HtmxHttpRequest, assignment_id: int, clause_id: int) 
     assignment = _own_assignment(request, assignment_id)
     form = forms.ToggleForm(request.POST)
     if not form.is_valid():
-        return HttpResponse("Say which label.", status=422, content_type="text/plain")
+        return _problem("Say which label.")
     try:
         services.annotation_toggle(
             assignment=assignment,
@@ -263,7 +267,7 @@ def clause_mark(request: HtmxHttpRequest, assignment_id: int, clause_id: int) ->
     assignment = _own_assignment(request, assignment_id)
     form = forms.MarkForm(request.POST)
     if not form.is_valid():
-        return HttpResponse("Invalid comment.", status=422, content_type="text/plain")
+        return _problem("Invalid comment.")
     try:
         values = form.values()
         if values:
@@ -283,9 +287,7 @@ def span_add(request: HtmxHttpRequest, assignment_id: int, clause_id: int) -> Ht
     assignment = _own_assignment(request, assignment_id)
     form = forms.SpanForm(request.POST)
     if not form.is_valid():
-        return HttpResponse(
-            "Select text inside the clause first.", status=422, content_type="text/plain"
-        )
+        return _problem("Select text inside the clause first.")
     try:
         services.span_add(
             assignment=assignment, clause_id=clause_id, by=request.user, **form.cleaned_data
