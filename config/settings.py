@@ -64,6 +64,9 @@ if not DEBUG:
     # Production serves static files itself (collectstatic into STATIC_ROOT); runserver does in debug.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
+# Django's model backend, with a user's permissions read in one query (policies/auth.py).
+AUTHENTICATION_BACKENDS = ["policies.auth.OneQueryPermissionBackend"]
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"

@@ -247,11 +247,13 @@ class ReportBuild(models.Model):
 
 
 # The audit trail of machine-made rows people change (status, evidence): trigger-written,
-# append-only event tables, so nothing written outside our services escapes the record.
+# append-only event tables, so nothing written outside our services escapes the record. A
+# finding's lock version is not tracked: every decision bumps it, and the decision itself is
+# recorded (FindingReview's events and the Decision rows), so an event per bump was noise.
 FindingEvent = pghistory.create_event_model(
     Finding,
     pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
-    exclude=["updated_at", "run", "engine_version", "catalogue_version"],
+    exclude=["updated_at", "run", "engine_version", "catalogue_version", "lock_version"],
     append_only=True, abstract=False, model_name="FindingEvent", app_label="reviews",
 )
 FindingEvidenceEvent = pghistory.create_event_model(

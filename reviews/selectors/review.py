@@ -12,11 +12,11 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db.models import (
     Case,
-    Count,
     Exists,
     F,
     FilteredRelation,
@@ -50,14 +50,16 @@ from reviews.models import (
 )
 from reviews.selectors.findings import Quote, _quote, applied_regulations
 
+if TYPE_CHECKING:
+    from reviews.services import DecisionMade
+
 PAGE_SIZE = 100  # clauses per progressively loaded page of the document
 GAP_ORDER = {"missing": 0, "partial": 1, "satisfied": 2, "not_applicable": 3}
 State = FindingReview.State
 
 
-def review_get_for_user(*, user, review_id: int, with_text: bool = True) -> Review:
-    """The review if it belongs to one of the user's teams' policies; else 404. Actions that
-    only re-render a finding row pass ``with_text=False``: a long policy's text is not loaded."""
+def review_get_for_user(*, user, review_id: int) -> Review:
+    """The review if it belongs to one of the user's teams' policies; else 404."""
     reviews = (
         Review.objects.filter(version__policy__in=Policy.objects.visible_to(user))
         .select_related(
@@ -66,15 +68,24 @@ def review_get_for_user(*, user, review_id: int, with_text: bool = True) -> Revi
         )
         .defer("version__original", "previous__version__original", "previous__version__text")
     )
-    if not with_text:
-        reviews = reviews.defer(
-            "version__original", "version__text", "version__blocks", "previous__version__original",
-            "previous__version__text",
-        )
     try:
         return reviews.get(pk=review_id)
     except Review.DoesNotExist as exc:
         raise Http404("No such review.") from exc
+
+
+def review_for_action(*, user, review_id: int) -> Review:
+    """The review's id, version and status if it belongs to one of the user's teams' policies;
+    else 404. For actions that re-render only a finding row: one narrow query, no joins to
+    the text, the people or the previous review."""
+    review = (
+        Review.objects.filter(pk=review_id, version__policy__in=Policy.objects.visible_to(user))
+        .only("id", "version_id", "status")
+        .first()
+    )
+    if review is None:
+        raise Http404("No such review.")
+    return review
 
 
 def version_reviews(*, version: PolicyVersion) -> QuerySet[Review]:
@@ -175,21 +186,12 @@ def finding_rows(
         decisions = decisions.filter(finding_id__in=finding_ids)
     for decision in decisions:
         last[decision.finding_id] = decision
-    text = review.version.text if finding_ids is None else _ClauseTexts(findings)
+    text = review.version.text if finding_ids is None else _ClauseTexts.of_findings(findings)
     rows = []
     for finding in findings:
-        spans = list(finding.spans.all())
-        row = FindingRow(
-            finding,
-            review_rows.get(finding.pk),
-            [
-                EvidenceQuote(_quote(s, text), s.clause.order)
-                for s in spans if s.role == FindingEvidence.Role.EVIDENCE
-            ],
-            [s.clause for s in spans if s.role == FindingEvidence.Role.CONSIDERED],
-            [s for s in spans if s.role == FindingEvidence.Role.EVIDENCE],
-            last.get(finding.pk),
-            list(finding.comments.all()),
+        row = _finding_row(
+            finding, review_rows.get(finding.pk), list(finding.spans.all()), last.get(finding.pk),
+            list(finding.comments.all()), text,
         )
         if status and row.status != status:
             continue
@@ -199,19 +201,43 @@ def finding_rows(
     return rows
 
 
+def _finding_row(
+    finding: Finding, review_row: FindingReview | None, spans: list[FindingEvidence],
+    last_decision: Decision | None, comments: list[Comment], text,
+) -> FindingRow:
+    evidence = [s for s in spans if s.role == FindingEvidence.Role.EVIDENCE]
+    return FindingRow(
+        finding,
+        review_row,
+        [EvidenceQuote(_quote(s, text), s.clause.order) for s in evidence],
+        [s.clause for s in spans if s.role == FindingEvidence.Role.CONSIDERED],
+        evidence,
+        last_decision,
+        comments,
+    )
+
+
+# The text of a cited clause, cut out by PostgreSQL so that a long policy's text never travels.
+_CLAUSE_BODY = Substr("version__text", F("start") + 1, F("end") - F("start"))
+
+
 class _ClauseTexts:
     """The version text, but only the clauses some findings cite, read with SQL ``substr`` so
     that re-rendering one finding row never loads a long policy's whole text. Sliced with
     absolute offsets like the text itself (each slice lies inside one clause)."""
 
-    def __init__(self, findings: QuerySet[Finding]) -> None:
+    def __init__(self, segments) -> None:
+        self.segments = sorted(segments)
+
+    @classmethod
+    def of_findings(cls, findings: QuerySet[Finding]) -> _ClauseTexts:
         clauses = (
             Clause.objects.filter(finding_spans__finding__in=findings.values("pk"))
-            .annotate(body=Substr("version__text", F("start") + 1, F("end") - F("start")))
+            .annotate(body=_CLAUSE_BODY)
             .values_list("start", "body")
             .distinct()
         )
-        self.segments = sorted(clauses)
+        return cls(clauses)
 
     def __getitem__(self, part: slice) -> str:
         for start, body in self.segments:
@@ -240,10 +266,38 @@ def finding_groups(rows: list[FindingRow]) -> list[RegulationRows]:
 
 
 def finding_row(*, review: Review, finding_id: int) -> FindingRow:
-    rows = finding_rows(review=review, finding_ids=[finding_id])
-    if not rows:
+    """One finding's row, to re-render it after an action: five narrow queries (the finding,
+    its review row, its last decision, its cited clauses with their text, its comments)."""
+    finding = (
+        Finding.objects.filter(pk=finding_id, version_id=review.version_id)
+        .select_related("requirement", "created_by")
+        .first()
+    )
+    if finding is None:
         raise Http404("No such finding in this review.")
-    return rows[0]
+    review_row = (
+        FindingReview.objects.filter(review=review, finding=finding).select_related("decided_by").first()
+    )
+    last_decision = (
+        Decision.objects.filter(review=review, finding=finding).select_related("actor").order_by("-id").first()
+    )
+    spans = list(
+        FindingEvidence.objects.filter(finding=finding)
+        .select_related("clause")
+        .annotate(clause_body=Substr("clause__version__text", F("clause__start") + 1,
+                                     F("clause__end") - F("clause__start")))
+        .order_by("role", "start")
+    )
+    comments = list(Comment.objects.filter(review=review, finding=finding).select_related("author"))
+    text = _ClauseTexts({(s.clause.start, s.clause_body) for s in spans})
+    return _finding_row(finding, review_row, spans, last_decision, comments, text)
+
+
+def finding_decision_row(*, decided: DecisionMade) -> FindingRow:
+    """What a decision just wrote, as a row for the row's decision part (status, state, last
+    decision, lock version) with no query. Its quotes, evidence and comments are left empty:
+    render only the ``finding-decision`` part from it."""
+    return FindingRow(decided.finding, decided.review_row, [], [], [], decided.decision, [])
 
 
 @dataclass(frozen=True)
@@ -258,25 +312,7 @@ class Counters:
 
 def review_counters(*, review: Review) -> Counters:
     """Decision counts of the review (one query)."""
-    gap = ["missing", "partial"]
-    agg = (
-        Finding.objects.filter(version_id=review.version_id)
-        .annotate(mine=FilteredRelation("reviews", condition=Q(reviews__review=review)))
-        .aggregate(
-            total=Count("pk"),
-            approved=Count("pk", filter=Q(mine__state=State.APPROVED)),
-            rejected=Count("pk", filter=Q(mine__state=State.REJECTED)),
-            carried=Count("pk", filter=Q(mine__carried_forward=True)),
-            gaps=Count(
-                "pk",
-                filter=Q(mine__status_override__in=gap)
-                | ((Q(mine__status_override="") | Q(mine__isnull=True)) & Q(status__in=gap)),
-            ),
-        )
-    )
-    decided = agg["approved"] + agg["rejected"]
-    total = agg["total"]
-    return Counters(total, total - decided, agg["approved"], agg["rejected"], agg["gaps"], agg["carried"])
+    return review_standing(review=review, with_rating=False)[0]
 
 
 @dataclass(frozen=True)
@@ -287,31 +323,49 @@ class ReviewedRating:
 
 
 def reviewed_rating(*, review: Review) -> ReviewedRating | None:
-    """The Pass/Warning/Fail rating under the reviewers' decisions: their statuses replace the
-    machine's and rejected findings do not count (two queries)."""
-    machine = VersionRating.objects.filter(version_id=review.version_id).first()
-    if machine is None:
-        return None
-    override = FindingReview.objects.filter(review=review, finding=OuterRef("pk"))
+    """The Pass/Warning/Fail rating under the reviewers' decisions (two queries)."""
+    return review_standing(review=review, with_rating=True)[1]
+
+
+_GAP = ("missing", "partial")
+
+
+def review_standing(*, review: Review, with_rating: bool = True) -> tuple[Counters, ReviewedRating | None]:
+    """The review's decision counters and, when asked, its rating under the reviewers'
+    decisions: their statuses replace the machine's and rejected findings do not count. One
+    query reads every finding with its review row (both figures come from it), a second the
+    machine rating the reviewed one starts from."""
     findings = (
         Finding.objects.filter(version_id=review.version_id)
-        .annotate(
-            override=override.values("status_override")[:1],
-            review_state=override.values("state")[:1],
+        .annotate(mine=FilteredRelation("reviews", condition=Q(reviews__review=review)))
+        .values_list(
+            "pk", "requirement_id", "regulation", "status", "mine__status_override", "mine__state",
+            "mine__carried_forward",
         )
-        .values_list("pk", "requirement_id", "regulation", "status", "override", "review_state")
     )
-    verdicts = [
-        checks.Verdict(
-            requirement_id or f"manual-{pk}", regulation, override or status, 1.0, (), (), ""
-        )
-        for pk, requirement_id, regulation, status, override, state in findings
-        if state != State.REJECTED
-    ]
-    specs = _specs()
+    approved = rejected = carried = gaps = total = 0
+    verdicts = []
+    for pk, requirement_id, regulation, status, override, state, carried_forward in findings:
+        total += 1
+        approved += state == State.APPROVED
+        rejected += state == State.REJECTED
+        carried += bool(carried_forward)
+        gaps += (override or status) in _GAP
+        if with_rating and state != State.REJECTED:
+            verdicts.append(
+                checks.Verdict(
+                    requirement_id or f"manual-{pk}", regulation, override or status, 1.0, (), (), ""
+                )
+            )
+    counters = Counters(total, total - approved - rejected, approved, rejected, gaps, carried)
+    if not with_rating:
+        return counters, None
+    machine = VersionRating.objects.filter(version_id=review.version_id).first()
+    if machine is None:
+        return counters, None
     sells = any("sold" in reason for reason in machine.reasons)
-    result = rating_rules.rate(verdicts, specs, sells_children_data=sells)
-    return ReviewedRating(result.overall, result.reasons, result.per_regulation)
+    result = rating_rules.rate(verdicts, _specs(), sells_children_data=sells)
+    return counters, ReviewedRating(result.overall, result.reasons, result.per_regulation)
 
 
 _SPEC_CACHE: dict[str, tuple] = {}

@@ -12,6 +12,7 @@ from reviews.services.findings import (
     version_scope_choose,
 )
 from reviews.services.review import (
+    DecisionMade,
     StaleFinding,
     annotation_add,
     annotation_remove,
@@ -35,6 +36,7 @@ from reviews.services.review import (
 )
 
 __all__ = [
+    "DecisionMade",
     "StaleFinding",
     "annotation_add",
     "annotation_remove",

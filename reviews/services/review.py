@@ -14,6 +14,7 @@ import logging
 import re
 import smtplib
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import pghistory
 from django.contrib.auth import get_user_model
@@ -305,26 +306,58 @@ def review_reopen(*, review_id: int, by: AbstractBaseUser, note: str = "") -> Re
 def _open_review_for_decision(review_id: int, by: AbstractBaseUser) -> Review:
     roles.require(by, roles.REVIEW)
     review = Review.objects.only("pk", "status", "version_id").get(pk=review_id)
-    if not review.is_open:
-        raise ValidationError("This review is approved: reopen it to change decisions.", code="closed")
+    _must_be_open(review)
     return review
 
 
-def _lock_finding(review: Review, finding_id: int, lock_version: int) -> tuple[Finding, FindingReview]:
-    """Lock the finding and check the caller saw its latest state; bump the lock version."""
-    finding = Finding.objects.select_for_update().get(pk=finding_id, version_id=review.version_id)
+def _must_be_open(review: Review) -> None:
+    if not review.is_open:
+        raise ValidationError("This review is approved: reopen it to change decisions.", code="closed")
+
+
+def _lock_for_decision(
+    review_id: int, finding_id: int, lock_version: int, by: AbstractBaseUser
+) -> tuple[Review, Finding, FindingReview]:
+    """Check the role; lock the finding and its review row (one query: the review and the
+    requirement come along, unlocked); refuse a closed review or a lock version other than the
+    one the caller saw; bump the lock version."""
+    roles.require(by, roles.REVIEW)
+    row = (
+        FindingReview.objects.select_for_update(of=("self", "finding"))
+        .select_related("review", "finding__requirement", "finding__created_by")
+        .filter(review_id=review_id, finding_id=finding_id)
+        .first()
+    )
+    if row is None:  # a finding the checks added after the review started has no row yet
+        review = _open_review_for_decision(review_id, by)
+        finding = (
+            Finding.objects.select_for_update(of=("self",))
+            .select_related("requirement")
+            .get(pk=finding_id, version_id=review.version_id)
+        )
+        row, _ = FindingReview.objects.get_or_create(review=review, finding=finding)
+    review, finding = row.review, row.finding
+    _must_be_open(review)
     if finding.lock_version != lock_version:
         raise StaleFinding(finding.pk)
     finding.lock_version += 1
     Finding.objects.filter(pk=finding.pk).update(lock_version=F("lock_version") + 1)
-    row, _ = FindingReview.objects.get_or_create(review=review, finding=finding)
-    return finding, row
+    return review, finding, row
+
+
+@dataclass(frozen=True)
+class DecisionMade:
+    """What a decision wrote: the finding (its new lock version), its review row, the record."""
+
+    finding: Finding
+    review_row: FindingReview
+    decision: Decision
 
 
 def finding_decide(
     *, review_id: int, finding_id: int, lock_version: int, by: AbstractBaseUser, action: str,
     comment: str = "", status: str = "",
-) -> FindingReview:
+) -> DecisionMade:
     """Approve or reject a finding, or change its status; a reject or a status change needs a
     comment. ``lock_version`` is the one the person saw."""
     if action not in (Decision.Kind.APPROVE, Decision.Kind.REJECT, Decision.Kind.CHANGE_STATUS):
@@ -337,8 +370,7 @@ def finding_decide(
     if action == Decision.Kind.CHANGE_STATUS and status not in Finding.Status.values:
         raise ValidationError("Choose a status.", code="bad_status_value")
     with transaction.atomic(), _audit(by, review_id):
-        review = _open_review_for_decision(review_id, by)
-        finding, row = _lock_finding(review, finding_id, lock_version)
+        review, finding, row = _lock_for_decision(review_id, finding_id, lock_version, by)
         state_before, status_before = row.state, row.status_override or finding.status
         if action == Decision.Kind.CHANGE_STATUS:
             row.status_override = "" if status == finding.status else status
@@ -347,12 +379,12 @@ def finding_decide(
             row.state = State.APPROVED if action == Decision.Kind.APPROVE else State.REJECTED
         row.carried_forward, row.decided_by, row.decided_at = False, by, timezone.now()
         row.save(update_fields=["state", "status_override", "carried_forward", "decided_by", "decided_at"])
-        Decision.objects.create(
+        decision = Decision.objects.create(
             review=review, finding=finding, kind=action, state_before=state_before,
             state_after=row.state, status_before=status_before,
             status_after=row.status_override or finding.status, comment=comment.strip(), actor=by,
         )
-    return row
+    return DecisionMade(finding, row, decision)
 
 
 def finding_evidence_add(
@@ -361,12 +393,11 @@ def finding_evidence_add(
 ) -> FindingEvidence:
     """Cite a whole clause of the version as evidence of the finding."""
     with transaction.atomic(), _audit(by, review_id):
-        review = _open_review_for_decision(review_id, by)
+        review, finding, row = _lock_for_decision(review_id, finding_id, lock_version, by)
         try:
             clause = Clause.objects.get(pk=clause_id, version_id=review.version_id)
         except Clause.DoesNotExist as exc:
             raise ValidationError("No such clause in this version.", code="bad_clause") from exc
-        finding, row = _lock_finding(review, finding_id, lock_version)
         span = FindingEvidence(finding=finding, clause=clause, start=clause.start, end=clause.end)
         span.full_clean()
         span.save()
@@ -382,8 +413,7 @@ def finding_evidence_remove(
     comment: str = "",
 ) -> None:
     with transaction.atomic(), _audit(by, review_id):
-        review = _open_review_for_decision(review_id, by)
-        finding, row = _lock_finding(review, finding_id, lock_version)
+        review, finding, row = _lock_for_decision(review_id, finding_id, lock_version, by)
         span = FindingEvidence.objects.filter(pk=evidence_id, finding=finding).first()
         if span is None:
             raise ValidationError("That evidence is not cited by this finding.", code="bad_evidence")

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseStopPolling, trigger_client_event
+from django_htmx.http import HttpResponseStopPolling, retarget, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from policies import roles, selectors as policy_selectors
@@ -29,7 +29,7 @@ from reviews.forms import (
     TagForm,
     TransitionForm,
 )
-from reviews.models import Finding, Review
+from reviews.models import Decision, Finding, FindingReview, Review
 
 PAGE = "reviews/review_detail.html"
 
@@ -71,7 +71,7 @@ def version_review(request: HtmxHttpRequest, version_id: int) -> HttpResponse:
 
 def _page_context(request, review: Review, *, status: str = "", state: str = "") -> dict:
     rows = selectors.finding_rows(review=review, status=status, state=state)
-    counters = selectors.review_counters(review=review)
+    counters, rating = selectors.review_standing(review=review)
     changed_count, changed = selectors.changed_clauses(review=review)
     return {
         "review": review,
@@ -79,7 +79,7 @@ def _page_context(request, review: Review, *, status: str = "", state: str = "")
         "policy": review.version.policy,
         "groups": selectors.finding_groups(rows),
         "counters": counters,
-        "rating": selectors.reviewed_rating(review=review),
+        "rating": rating,
         "clause_page": selectors.review_clause_page(review=review, page=0),
         "page_size": selectors.PAGE_SIZE,
         "changed_count": changed_count,
@@ -177,13 +177,13 @@ def _row_response(
     error: bool = False, form=None, rating_changed: bool = True,
 ) -> HttpResponse:
     """The finding row, plus the counters and (when it may have moved) the rating badge, out
-    of band."""
-    review.status = type(review).objects.values_list("status", flat=True).get(pk=review.pk)
+    of band. (Also the answer to a decision that failed: the row shows its current state.)"""
+    counters, rating = selectors.review_standing(review=review, with_rating=rating_changed)
     context = {
         "review": review,
         "row": selectors.finding_row(review=review, finding_id=finding_id),
-        "counters": selectors.review_counters(review=review),
-        "rating": selectors.reviewed_rating(review=review) if rating_changed else None,
+        "counters": counters,
+        "rating": rating,
         "rating_changed": rating_changed,
         "statuses": Finding.Status.choices,
         "can_review": roles.can(request.user, roles.REVIEW) and review.is_open,
@@ -192,19 +192,39 @@ def _row_response(
         "form": form,
         "oob": True,
     }
+    response = render(request, PAGE + "#row-response", context)
+    # A decision form targets the row's decision part; a whole row replaces the whole row.
+    response = retarget(response, f"#finding-{finding_id}")
+    return trigger_client_event(response, "review-changed")
+
+
+def _decision_response(
+    request: HtmxHttpRequest, review: Review, decided: services.DecisionMade, *, rating_changed: bool
+) -> HttpResponse:
+    """After a decision, only what it changed: the row's decision part (built from what the
+    decision wrote, no query), the counters and, when it may have moved, the rating badge."""
+    counters, rating = selectors.review_standing(review=review, with_rating=rating_changed)
+    context = {
+        "review": review,
+        "row": selectors.finding_decision_row(decided=decided),
+        "counters": counters,
+        "rating": rating,
+        "rating_changed": rating_changed,
+        "statuses": Finding.Status.choices,
+        "can_review": roles.can(request.user, roles.REVIEW) and review.is_open,
+        "oob": True,
+    }
     response = render(request, PAGE + "#decision-response", context)
     return trigger_client_event(response, "review-changed")
 
 
 def _finding_action(request: HtmxHttpRequest, review_id: int, finding_id: int, act) -> HttpResponse:
-    review = selectors.review_get_for_user(user=request.user, review_id=review_id, with_text=False)
+    review = selectors.review_for_action(user=request.user, review_id=review_id)
     roles.require(request.user, roles.REVIEW)
-    message, error, form, rating_changed = "", False, None, True
+    message, error, form, decided = "", False, None, None
     try:
-        message, form = act(review)
+        message, form, decided = act(review)
         error = form is not None and bool(form.errors)
-        # Approving an undecided finding leaves the rating as it was: skip recomputing it.
-        rating_changed = not (request.POST.get("action") == "approve" and not message and not error)
     except Finding.DoesNotExist as exc:
         raise Http404("No such finding in this review.") from exc
     except services.StaleFinding as exc:
@@ -215,10 +235,14 @@ def _finding_action(request: HtmxHttpRequest, review_id: int, finding_id: int, a
         if message:
             (messages.error if error else messages.success)(request, message)
         return _back(review, f"finding-{finding_id}")
-    return _row_response(
-        request, review, finding_id, message=message, error=error, form=form,
-        rating_changed=rating_changed,
-    )
+    if decided is not None:
+        # Approving an undecided finding leaves the rating as it was: skip recomputing it.
+        decision = decided.decision
+        rating_changed = not (
+            decision.kind == Decision.Kind.APPROVE and decision.state_before == FindingReview.State.UNDECIDED
+        )
+        return _decision_response(request, review, decided, rating_changed=rating_changed)
+    return _row_response(request, review, finding_id, message=message, error=error, form=form)
 
 
 @require_POST
@@ -227,13 +251,13 @@ def finding_decide(request: HtmxHttpRequest, review_id: int, finding_id: int) ->
     def act(review):
         form = DecisionForm(request.POST)
         if not form.is_valid():
-            return " ".join(e for errs in form.errors.values() for e in errs), form
+            return " ".join(e for errs in form.errors.values() for e in errs), form, None
         data = form.cleaned_data
-        services.finding_decide(
+        decided = services.finding_decide(
             review_id=review.pk, finding_id=finding_id, lock_version=data["lock_version"],
             by=request.user, action=data["action"], comment=data["comment"], status=data["status"],
         )
-        return "", None
+        return "", None, decided
 
     return _finding_action(request, review_id, finding_id, act)
 
@@ -244,7 +268,7 @@ def finding_evidence_add(request: HtmxHttpRequest, review_id: int, finding_id: i
     def act(review):
         form = EvidenceAddForm(request.POST)
         if not form.is_valid():
-            return " ".join(e for errs in form.errors.values() for e in errs), form
+            return " ".join(e for errs in form.errors.values() for e in errs), form, None
         clause = selectors.clause_by_number(review=review, number=form.cleaned_data["clause_number"])
         if clause is None:
             raise ValidationError("There is no clause with that number.")
@@ -252,7 +276,7 @@ def finding_evidence_add(request: HtmxHttpRequest, review_id: int, finding_id: i
             review_id=review.pk, finding_id=finding_id, lock_version=form.cleaned_data["lock_version"],
             by=request.user, clause_id=clause.pk, comment=form.cleaned_data["comment"],
         )
-        return f"Clause {clause.order + 1} added as evidence.", None
+        return f"Clause {clause.order + 1} added as evidence.", None, None
 
     return _finding_action(request, review_id, finding_id, act)
 
@@ -265,12 +289,12 @@ def finding_evidence_remove(
     def act(review):
         form = EvidenceRemoveForm(request.POST)
         if not form.is_valid():
-            return "The form is out of date; reload the page.", form
+            return "The form is out of date; reload the page.", form, None
         services.finding_evidence_remove(
             review_id=review.pk, finding_id=finding_id, lock_version=form.cleaned_data["lock_version"],
             by=request.user, evidence_id=evidence_id,
         )
-        return "Evidence removed.", None
+        return "Evidence removed.", None, None
 
     return _finding_action(request, review_id, finding_id, act)
 

@@ -55,23 +55,6 @@
   }, true);
 
   document.addEventListener("click", function (event) {
-    const link = event.target.closest("a.evidence-link, a.jump-clause");
-    if (!link) return;
-    const li = link.closest("li.finding");
-    if (li) select(li, false);
-    if (document.getElementById("clause-" + link.dataset.clause)) {
-      if (link.classList.contains("jump-clause")) {
-        event.preventDefault();
-        document.getElementById("clause-" + link.dataset.clause).scrollIntoView({ block: "center" });
-      }
-      return;
-    }
-    event.preventDefault();
-    event.stopImmediatePropagation();
-    withClause(link.dataset.clause, parseInt(link.dataset.order, 10), function () { link.click(); });
-  }, true);
-
-  document.addEventListener("click", function (event) {
     const li = event.target.closest("li.finding");
     if (li && !event.target.closest("a, button, summary, textarea, select, input")) select(li, false);
     const pick = event.target.closest("a.select-finding");
@@ -136,6 +119,15 @@
         toggleHelp(false);
         break;
     }
+  });
+
+  // A decision swaps only the row's decision part, which carries the finding's new lock
+  // version: the row's other forms (evidence) send that one, not the one they were drawn with.
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    const li = event.detail.elt.closest && event.detail.elt.closest("li.finding");
+    const part = li && li.querySelector(".finding-decision");
+    const data = event.detail.formData;  // htmx 2: the FormData it is about to send
+    if (part && data && data.has("lock_version")) data.set("lock_version", part.dataset.lockVersion);
   });
 
   // A swapped row keeps its selection (the row element is new after an htmx swap).

@@ -63,7 +63,7 @@ def test_import_review_approve_and_download_the_report(worker, live_server, brow
     from django.contrib.auth.models import Group
 
     from policies import roles
-    from reviews.models import FindingReview, Review, ReviewerAnnotation
+    from reviews.models import FindingEvidence, FindingReview, Review, ReviewerAnnotation
     from tests import factories
 
     roles.ensure_role_groups()
@@ -99,23 +99,32 @@ def test_import_review_approve_and_download_the_report(worker, live_server, brow
     first = page.locator("li.finding.selected")
     first_id = first.get_attribute("data-finding")
     page.keyboard.press("a")
-    page.wait_for_selector(f"#finding-{first_id}.state-approved")
+    page.wait_for_selector(f"#finding-{first_id}-decision[data-state=approved]")
     page.keyboard.press("j")
     second_id = page.locator("li.finding.selected").get_attribute("data-finding")
     page.keyboard.press("r")
     page.keyboard.type("The clause says something else.")
     page.keyboard.press("Enter")
-    page.wait_for_selector(f"#finding-{second_id}.state-rejected")
+    page.wait_for_selector(f"#finding-{second_id}-decision[data-state=rejected]")
     page.keyboard.press("?")
     assert page.locator("#help-overlay").is_visible()
     shot(page, "05-keyboard-decisions-and-help")
     page.keyboard.press("Escape")
 
     # Mouse: approve the next undecided finding with its button.
-    third = page.locator("li.finding.state-undecided").first
+    third = page.locator("li.finding:has(> [data-state=undecided])").first
     third_id = third.get_attribute("data-finding")
     third.locator("button.act-approve").click()
-    page.wait_for_selector(f"#finding-{third_id}.state-approved")
+    page.wait_for_selector(f"#finding-{third_id}-decision[data-state=approved]")
+    # The decision swapped only the row's decision part; the row's evidence form still works
+    # (it sends the new lock version): cite clause 1 and the whole row comes back with it.
+    row = page.locator(f"#finding-{third_id}")  # (``third`` now points at the next undecided row)
+    row.locator("details.act:has(> summary:text-is('Evidence')) summary").click()
+    row.locator("input.clause-number-input").fill("1")
+    row.locator("button:text-is('Add evidence')").click()
+    page.wait_for_selector(f"#finding-{third_id} button:text-is('Remove clause #1')", state="attached")
+    assert "Someone else changed" not in page.locator(f"#finding-{third_id}").inner_text()
+    assert FindingEvidence.objects.filter(finding_id=third_id, clause__order=0).exists()
     # Selecting a finding's evidence highlights it in the document.
     evidence = page.locator("li.finding a.evidence-link").first
     if evidence.count():
@@ -135,11 +144,11 @@ def test_import_review_approve_and_download_the_report(worker, live_server, brow
     # Decide the rest (non-gaps in one go, gaps one by one) and submit.
     page.click("button:has-text('Approve undecided non-gaps')")
     page.wait_for_load_state("networkidle")
-    while page.locator("li.finding.state-undecided button.act-approve").count():
-        row = page.locator("li.finding.state-undecided").first
+    while page.locator("li.finding:has(> [data-state=undecided]) button.act-approve").count():
+        row = page.locator("li.finding:has(> [data-state=undecided])").first
         row_id = row.get_attribute("data-finding")
         row.locator("button.act-approve").click()
-        page.wait_for_selector(f"#finding-{row_id}.state-approved")
+        page.wait_for_selector(f"#finding-{row_id}-decision[data-state=approved]")
     assert not FindingReview.objects.filter(review=review, state="undecided").exists()
     page.click("details.assign summary")
     page.select_option("#id_assignee", label="rita")

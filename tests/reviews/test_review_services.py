@@ -14,6 +14,7 @@ from reviews.models import (
     Comment,
     Decision,
     Finding,
+    FindingEvent,
     FindingReview,
     ReportBuild,
     Review,
@@ -206,14 +207,31 @@ class TestDecisions:
 
     def test_approve_records_state_and_history(self, review, version, reviewer):
         finding = self.finding(version)
-        row = services.finding_decide(
+        made = services.finding_decide(
             review_id=review.pk, finding_id=finding.pk, lock_version=finding.lock_version,
             by=reviewer, action="approve",
         )
+        row = made.review_row
         assert row.state == "approved" and row.decided_by == reviewer
         decision = Decision.objects.get(finding=finding)
+        assert made.decision == decision and made.finding.lock_version == finding.lock_version + 1
         assert (decision.kind, decision.state_before, decision.state_after) == ("approve", "undecided", "approved")
         assert Finding.objects.get(pk=finding.pk).lock_version == finding.lock_version + 1
+
+    def test_a_decision_is_audited_once_not_as_a_finding_change(self, review, version, reviewer):
+        """The lock version a decision bumps is not tracked: the audit trail gets the review
+        row's update (and the Decision), not a second event for the finding itself."""
+        from django.apps import apps
+
+        finding = self.finding(version)
+        row_events = apps.get_model("reviews", "FindingReviewEvent").objects
+        before = (FindingEvent.objects.count(), row_events.count())
+        services.finding_decide(
+            review_id=review.pk, finding_id=finding.pk, lock_version=finding.lock_version,
+            by=reviewer, action="approve",
+        )
+        assert (FindingEvent.objects.count(), row_events.count()) == (before[0], before[1] + 1)
+        assert FindingEvent.objects.filter(pgh_obj=finding).exists()  # its insert was recorded
 
     def test_reject_needs_a_reason(self, review, version, reviewer):
         finding = self.finding(version)

@@ -47,9 +47,9 @@ class TestPages:
         html = response.content.decode()
         assert response.status_code == 200
         assert 'id="document"' in html and 'id="findings-pane"' in html
-        assert html.count('class="finding ') == Finding.objects.filter(version=version).count()
-        first_missing = html.find("status-missing state-")
-        first_satisfied = html.find("status-satisfied state-")
+        assert html.count('<li class="finding"') == Finding.objects.filter(version=version).count()
+        first_missing = html.find('data-status="missing"')
+        first_satisfied = html.find('data-status="satisfied"')
         assert 0 < first_missing < first_satisfied
         assert 'id="help-overlay"' in html and "data-help-toggle" in html
 
@@ -58,7 +58,7 @@ class TestPages:
         response = reviewer_client.get(url, headers={**HX, "HX-Target": "findings-pane"})
         html = response.content.decode()
         assert html.lstrip().startswith('<section id="findings-pane"')
-        assert "status-satisfied state-" not in html and "status-missing state-" in html
+        assert 'data-status="satisfied"' not in html and 'data-status="missing"' in html
         assert "<html" not in html
 
     def test_clause_panel_shows_findings_and_facts_citing_it(self, reviewer_client, review, version):
@@ -85,7 +85,13 @@ class TestActions:
         )
         html = response.content.decode()
         assert response.status_code == 200
-        assert html.lstrip().startswith(f'<li class="finding status-{finding.status} state-approved"')
+        # Only the row's decision part: its evidence and comments are not sent again.
+        assert html.lstrip().startswith(
+            f'<div class="finding-decision" id="finding-{finding.pk}-decision" data-status="{finding.status}" '
+            f'data-state="approved" data-lock-version="{finding.lock_version + 1}"'
+        )
+        assert f'name="lock_version" value="{finding.lock_version + 1}"' in html
+        assert "<li" not in html.split('id="review-counters"')[0] and "HX-Retarget" not in response
         assert 'id="review-counters" class="counters" hx-swap-oob="true"' in html
         assert 'id="review-rating"' not in html  # approving cannot move the rating
         assert "review-changed" in response["HX-Trigger"]
@@ -120,11 +126,15 @@ class TestActions:
             review_id=review.pk, finding_id=finding.pk, lock_version=finding.lock_version,
             by=reviewer, action="reject", comment="first",
         )
-        html = reviewer_client.post(
+        response = reviewer_client.post(
             decide_url(review, finding), {"action": "approve", "lock_version": finding.lock_version}, headers=HX
-        ).content.decode()
+        )
+        html = response.content.decode()
         assert "Someone else changed this finding" in html
-        assert "state-rejected" in html  # the current state is shown
+        assert 'data-state="rejected"' in html  # the current state is shown
+        # The whole row (others may have changed its evidence too) replaces the whole row.
+        assert html.lstrip().startswith(f'<li class="finding" id="finding-{finding.pk}"')
+        assert response["HX-Retarget"] == f"#finding-{finding.pk}"
         assert FindingReview.objects.get(review=review, finding=finding).state == "rejected"
 
     def test_viewer_cannot_post(self, viewer_client, review, version):
@@ -294,4 +304,4 @@ def test_two_reviewers_deciding_at_once_never_lose_a_decision(team, reviewer, ap
     assert winner != stale[0]
     state = FindingReview.objects.get(review=review, finding=finding).state
     assert state == ("approved" if winner == "rita" else "rejected")
-    assert f"state-{state}" in results[stale[0]]  # the loser is shown the winner's decision
+    assert f'data-state="{state}"' in results[stale[0]]  # the loser is shown the winner's decision
