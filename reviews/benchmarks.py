@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 from policies.extraction import pipeline, readers
 from reviews import catalogue, checks, scope
@@ -301,9 +302,17 @@ def measure_review(*, rounds: int = 7) -> ReviewFigures:
                 page_3000.append(_timed_call(lambda: client.get(urls[3000])))
                 page_300.append(_timed_call(lambda: client.get(urls[300])))
                 lock = Finding.objects.get(pk=finding.pk).lock_version
-                action = {"action": "approve" if i % 2 == 0 else "reject", "lock_version": lock, "comment": "bench"}
+                action = urlencode(
+                    {"action": "approve" if i % 2 == 0 else "reject", "lock_version": lock, "comment": "bench"}
+                )
+                # Posted the way htmx 2 posts a form (urlencoded, HX-Request), not as multipart.
                 swap.append(
-                    _timed_call(lambda a=action: client.post(decide_url, a, headers={"HX-Request": "true"}))
+                    _timed_call(
+                        lambda a=action: client.post(
+                            decide_url, a, content_type="application/x-www-form-urlencoded",
+                            headers={"HX-Request": "true"},
+                        )
+                    )
                 )
             result.update(
                 page_3000=statistics.median(page_3000), page_300=statistics.median(page_300),
