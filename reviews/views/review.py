@@ -172,26 +172,31 @@ def my_queue(request: HtmxHttpRequest) -> HttpResponse:
 # Finding actions
 
 
-def _row_response(
-    request: HtmxHttpRequest, review: Review, finding_id: int, *, message: str = "",
-    error: bool = False, form=None, rating_changed: bool = True,
-) -> HttpResponse:
-    """The finding row, plus the counters and (when it may have moved) the rating badge, out
-    of band. (Also the answer to a decision that failed: the row shows its current state.)"""
+def _swap_context(request: HtmxHttpRequest, review: Review, row, *, rating_changed: bool) -> dict:
+    """What every finding action's answer renders: the row (or its decision part), and out of
+    band the counters and, when the action may have moved it, the rating badge."""
     counters, rating = selectors.review_standing(review=review, with_rating=rating_changed)
-    context = {
+    return {
         "review": review,
-        "row": selectors.finding_row(review=review, finding_id=finding_id),
+        "row": row,
         "counters": counters,
         "rating": rating,
         "rating_changed": rating_changed,
         "statuses": Finding.Status.choices,
         "can_review": roles.can(request.user, roles.REVIEW) and review.is_open,
-        "message": message,
-        "message_error": error,
-        "form": form,
         "oob": True,
     }
+
+
+def _row_response(
+    request: HtmxHttpRequest, review: Review, finding_id: int, *, message: str = "",
+    error: bool = False, form=None,
+) -> HttpResponse:
+    """The whole finding row with the counters and rating badge (also the answer to a decision
+    that failed: the row shows its current state, which others may have changed)."""
+    row = selectors.finding_row(review=review, finding_id=finding_id)
+    context = _swap_context(request, review, row, rating_changed=True)
+    context.update(message=message, message_error=error, form=form)
     response = render(request, PAGE + "#row-response", context)
     # A decision form targets the row's decision part; a whole row replaces the whole row.
     response = retarget(response, f"#finding-{finding_id}")
@@ -199,21 +204,17 @@ def _row_response(
 
 
 def _decision_response(
-    request: HtmxHttpRequest, review: Review, decided: services.DecisionMade, *, rating_changed: bool
+    request: HtmxHttpRequest, review: Review, decided: services.DecisionMade
 ) -> HttpResponse:
     """After a decision, only what it changed: the row's decision part (built from what the
-    decision wrote, no query), the counters and, when it may have moved, the rating badge."""
-    counters, rating = selectors.review_standing(review=review, with_rating=rating_changed)
-    context = {
-        "review": review,
-        "row": selectors.finding_decision_row(decided=decided),
-        "counters": counters,
-        "rating": rating,
-        "rating_changed": rating_changed,
-        "statuses": Finding.Status.choices,
-        "can_review": roles.can(request.user, roles.REVIEW) and review.is_open,
-        "oob": True,
-    }
+    decision wrote, no query), the counters and, unless an undecided finding was approved
+    (which cannot move it), the rating badge."""
+    decision = decided.decision
+    rating_changed = not (
+        decision.kind == Decision.Kind.APPROVE and decision.state_before == FindingReview.State.UNDECIDED
+    )
+    row = selectors.finding_decision_row(decided=decided)
+    context = _swap_context(request, review, row, rating_changed=rating_changed)
     response = render(request, PAGE + "#decision-response", context)
     return trigger_client_event(response, "review-changed")
 
@@ -236,12 +237,7 @@ def _finding_action(request: HtmxHttpRequest, review_id: int, finding_id: int, a
             (messages.error if error else messages.success)(request, message)
         return _back(review, f"finding-{finding_id}")
     if decided is not None:
-        # Approving an undecided finding leaves the rating as it was: skip recomputing it.
-        decision = decided.decision
-        rating_changed = not (
-            decision.kind == Decision.Kind.APPROVE and decision.state_before == FindingReview.State.UNDECIDED
-        )
-        return _decision_response(request, review, decided, rating_changed=rating_changed)
+        return _decision_response(request, review, decided)
     return _row_response(request, review, finding_id, message=message, error=error, form=form)
 
 
