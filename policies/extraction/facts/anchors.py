@@ -10,19 +10,24 @@ is the match ``re`` itself would find, so results (spans, groups, iteration) are
 
 Patterns whose heads cannot be derived (a leading ``\\w``, ``\\S``, ``.``, a large character
 class, back-references), that can match the empty string, or whose heads include a lone space or
-common letter stay plain ``re`` patterns. ``HeadScan`` does the same for several patterns at once
-(the labels of a keyword table). See "Speed" in ``docs/facts.md``.
+common letter stay plain ``re`` patterns (``AnchoredUnless`` rescues a pattern spoilt by
+alternatives that need a rare character). Every anchored pattern is listed in ``registry``, from
+which ``headindex`` finds the heads of all of them in a whole document at once; the pattern's own
+scan (and ``HeadScan``, the same for several patterns: the labels of a keyword table) serve
+texts without such an index. See "Speed" in ``docs/facts.md``.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from re import (
     _constants as C,  # noqa: N812  (the parser's opcode names)
     _parser,
 )
+
+from policies.extraction.facts.prefilter import top_level_alternatives
 
 # Heads longer than this add nothing to selectivity; more heads than this scan slower than re.
 _MAX_HEAD = 8
@@ -45,6 +50,9 @@ _START = "\x00^"
 _multiline = False  # whether the pattern being analysed has re.MULTILINE (``^`` at every line)
 
 _Heads = set[tuple[str, bool]]  # (literal prefix, whether the prefix is the whole match so far)
+
+# Every anchored pattern made so far, in order (see ``AnchoredPattern.slot``).
+registry: list[AnchoredPattern] = []
 
 
 def _item_heads(op, av, ignorecase: bool) -> _Heads | None:
@@ -186,10 +194,16 @@ class AnchoredPattern:
     Every other attribute (``sub``, ``match``, ``pattern``, ``flags`` ...) is the plain pattern's.
     """
 
-    __slots__ = ("_at_start", "_digits", "_heads", "_lower", "heads", "plain", "word_start")
+    __slots__ = (
+        "_at_start", "_digits", "_heads", "_lower", "heads", "plain", "slot", "word_start",
+    )  # fmt: skip
 
     def __init__(self, plain: re.Pattern[str], heads: tuple[str, ...]) -> None:
         self.plain = plain
+        # Its number in ``registry``: the document head index (``headindex``) lists, per
+        # pattern, where its heads occur.
+        self.slot = len(registry)
+        registry.append(self)
         self._at_start = _START in heads  # also try position 0 (``^`` never matches later)
         self.heads = tuple(h for h in heads if h != _START)
         self._lower = bool(plain.flags & re.IGNORECASE)
@@ -326,6 +340,52 @@ def _trie(words: tuple[str, ...]) -> str:
                 else re.escape(first) + re.escape(rests[0])
             )
     return alternatives[0] if len(alternatives) == 1 else "|".join(alternatives)
+
+
+class AnchoredUnless:
+    """A pattern that cannot be anchored only because of alternatives that need ``char`` (such
+    as ``\\S+@\\S+``, which ``re`` tries at every character): in a text without ``char`` those
+    alternatives match nowhere, so the pattern less them (``without``, anchored) finds exactly
+    the same matches there; a text with ``char`` is searched with the whole pattern.
+
+    Precondition: every top-level alternative in which ``char`` occurs needs it to match.
+    """
+
+    __slots__ = ("char", "flags", "full", "pattern", "without")
+
+    def __init__(self, source: str, char: str, flags: int = 0) -> None:
+        self.char = char
+        self.full = re.compile(source, flags)
+        self.pattern, self.flags = source, self.full.flags
+        kept = [a for a in top_level_alternatives(source) if char not in a]
+        self.without = compile("|".join(kept), flags)
+
+    def for_text(self, text: str) -> AnchoredPattern | re.Pattern[str]:
+        """The pattern that finds this pattern's matches in ``text``."""
+        return self.full if self.char in text else self.without
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        end = len(text) if endpos is None else endpos
+        return self.for_text(text).search(text, pos, end)
+
+    def finditer(
+        self, text: str, pos: int = 0, endpos: int | None = None
+    ) -> Iterator[re.Match[str]]:
+        end = len(text) if endpos is None else endpos
+        return self.for_text(text).finditer(text, pos, end)
+
+
+def any_of(words: Iterable[str]) -> re.Pattern[str]:
+    """A pattern that finds one of the literal ``words`` wherever one occurs (for presence
+    tests: which word it reports is unspecified). Words that start with another word are
+    dropped (the shorter one occurs wherever they do), the rest become a trie, which ``re``
+    tests in one pass per position instead of one per word."""
+    every = sorted(set(words), key=len)
+    minimal: list[str] = []
+    for w in every:
+        if not any(w.startswith(m) for m in minimal):
+            minimal.append(w)
+    return re.compile(_trie(tuple(sorted(minimal))))
 
 
 class HeadScan:

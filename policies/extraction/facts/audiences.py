@@ -56,6 +56,11 @@ _PARENT_RIGHTS = anchors.compile(
 )
 
 
+# A "directed to" statement is about children when such a word follows it closely.
+_CHILD_WORD = anchors.compile(r"child|kid|minor|under|\d", re.IGNORECASE)
+_STUDENT_WORD = anchors.compile(r"student|pupil|education", re.IGNORECASE)
+
+
 _CHILD_CUES = cues.register(
     "children", ("child", "minor", "kid", "coppa", "under", "parent", "age")
 )
@@ -64,6 +69,7 @@ _STUDENT_CUES = cues.register(
 )
 
 
+@cues.gate(1 << _CHILD_CUES, _CHILD)
 def children_facts(view: ClauseView) -> list[Fact]:
     if not view.has(_CHILD_CUES):
         return []
@@ -78,40 +84,37 @@ def children_facts(view: ClauseView) -> list[Fact]:
         or "age" in low
     ):
         return []
-    m = _CHILD.search(view.text)
+    m = view.search(_CHILD)
     if m is None:
         return []
-    text = view.text
     min_age = None
-    for am in _AGE.finditer(text):
+    for am in view.finditer(_AGE):
         age = int(next(g for g in am.groups() if g))
         if 5 <= age <= 21:
             min_age = age
             break
     directed: bool | None = None
     statement = "other"
-    dm = _DIRECTED.search(text)
-    if dm and re.search(
-        r"child|kid|minor|under|\d", text[dm.start() : dm.end() + 40], re.IGNORECASE
-    ):
+    dm = view.search(_DIRECTED)
+    if dm and view.search(_CHILD_WORD, dm.start(), dm.end() + 40):
         negated = view.negated(dm.start(), dm.end())
         directed = not negated
         statement = "not_directed" if negated else "directed"
-    km = _KNOWINGLY.search(text)
+    km = view.search(_KNOWINGLY)
     if km and view.negated(km.start(), km.end()):
         if directed is None:
             directed = False
         if statement == "other":
             statement = "knowingly_collect"
-    if statement == "other" and _DELETE_IF.search(text):
+    if statement == "other" and view.search(_DELETE_IF):
         statement = "delete_if_discovered"
     consent = None
-    school = _SCHOOL_CONSENT.search(text)
+    school = view.search(_SCHOOL_CONSENT)
     if school and not re.search(r"school\s+consent\s+(?:is|does)\s+not", low):
         consent = "school"
-    elif _PARENT_CONSENT.search(text):
+    elif view.search(_PARENT_CONSENT):
         consent = "parent"
-    parental_rights = bool(_PARENT_RIGHTS.search(text))
+    parental_rights = bool(view.search(_PARENT_RIGHTS))
     if (
         min_age is None
         and directed is None
@@ -176,6 +179,7 @@ _STUDENT_STATEMENTS = (
 _NEGATED_KIND = frozenset({"no_sale", "no_targeted_ads", "no_profiling"})
 
 
+@cues.gate(1 << _STUDENT_CUES, _STUDENT)
 def student_data_facts(view: ClauseView) -> list[Fact]:
     if not view.has(_STUDENT_CUES):
         return []
@@ -191,20 +195,17 @@ def student_data_facts(view: ClauseView) -> list[Fact]:
         return []
     out = []
     for s, e in view.sentences:
-        sentence = view.text[s:e]
-        if not _STUDENT.search(sentence):
+        if not view.search(_STUDENT, s, e):
             continue
         for statement, pattern in _STUDENT_STATEMENTS:
-            m = pattern.search(sentence)
+            m = view.search(pattern, s, e)
             if m is None:
+                continue
+            if statement == "security" and not view.search(_STUDENT_WORD, s, e):
                 continue
             negated = view.negated(s + m.start(), s + m.end())
             if statement in _NEGATED_KIND and not negated:
                 continue  # "we sell" is no student-data commitment; the sale fact records it
-            if statement == "security" and not re.search(
-                r"student|pupil|education", sentence, re.IGNORECASE
-            ):
-                continue
             out.append(
                 view.fact("student_data", {"statement": statement, "negated": negated}, s, e)
             )

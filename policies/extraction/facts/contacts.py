@@ -30,7 +30,10 @@ _PLACEHOLDER_DOMAINS = ("example.com", "example.org", "domain.com", "email.com",
 
 _ROLE_BY_LOCAL = (
     ("dpo", anchors.compile(r"dpo|data-?protection-?officer|dataprotectionofficer")),
-    ("privacy", anchors.compile(r"privacy|data-?protection|gdpr|ccpa|legal|compliance|dsar|rights")),
+    (
+        "privacy",
+        anchors.compile(r"privacy|data-?protection|gdpr|ccpa|legal|compliance|dsar|rights"),
+    ),
     ("support", anchors.compile(r"support|help|care|service|feedback|customer")),
     (
         "general",
@@ -67,6 +70,16 @@ STREET = anchors.compile(
     r"|\b[A-Z][a-zäöüß]+(?:strasse|straße|str\.|weg|gasse|platz|allee)\s+\d{1,5}\b"
     r"|\bP\.?\s?O\.?\s+Box\s+\d+)"
 )
+# Words one of which every STREET match holds (its street words, the German street suffixes,
+# "Box"): a clause without any is not scanned with STREET.
+_STREET_WORD = anchors.any_of(
+    ("Street", "St", "Avenue", "Ave", "Boulevard", "Blvd", "Road", "Rd", "Drive", "Dr", "Lane",
+     "Ln", "Way", "Court", "Ct", "Place", "Pl", "Square", "Sq", "Parkway", "Pkwy", "Highway",
+     "Hwy", "Terrace", "Circle", "Plaza", "Main", "Cross", "Suite", "Floor", "Layout", "Row",
+     "Park", "Quay", "Wharf", "Strasse", "Straße", "Allee", "Weg", "Platz", "Gasse", "Rue",
+     "Avenida", "Calle", "Via", "Broadway", "Center", "Centre", "Building", "Tower",
+     "strasse", "straße", "str.", "weg", "gasse", "platz", "allee", "Box")
+)  # fmt: skip
 LOCALITY = anchors.compile(
     r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"  # CA 90069
     r"|\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b"  # UK postcodes
@@ -90,7 +103,9 @@ CONTACT_FORM = anchors.compile(
     re.IGNORECASE,
 )
 URL = anchors.compile(r"\bhttps?://[^\s<>\"')\]]+|\bwww\.[^\s<>\"')\]]+", re.IGNORECASE)
-_CONTACT_URL = anchors.compile(r"contact|support|help|privacy-?request|dsar|form|request", re.IGNORECASE)
+_CONTACT_URL = anchors.compile(
+    r"contact|support|help|privacy-?request|dsar|form|request", re.IGNORECASE
+)
 
 DPO = anchors.compile(
     r"\b(?:data\s+protection\s+officer|DPO|(?:chief\s+)?privacy\s+officer|"
@@ -204,6 +219,7 @@ _BANNER = anchors.compile(r"archived|wayback|snapshot|extracted and transformed"
 _THIRD_PARTY_NAMES = frozenset(n.lower() for names in THIRD_PARTIES.values() for n in names)
 
 
+@cues.gate(1 << _EMAIL_CUES)
 def email_facts(view: ClauseView) -> list[Fact]:
     out: list[Fact] = []
     if not view.has(_EMAIL_CUES):
@@ -249,13 +265,14 @@ def _email_role(view: ClauseView, pos: int, address: str) -> str:
     return "other"
 
 
+@cues.gate(1 << DIGIT_CUES, PHONE, PHONE_AFTER_WORD)
 def phone_facts(view: ClauseView) -> list[Fact]:
     if not view.has(DIGIT_CUES) or sum(map(view.text.count, "0123456789")) < 7:
         return []
     out: list[Fact] = []
     taken: list[tuple[int, int]] = []
-    candidates = [(m.start(), m.end()) for m in PHONE.finditer(view.text)]
-    candidates += [(m.start("num"), m.end("num")) for m in PHONE_AFTER_WORD.finditer(view.text)]
+    candidates = [(m.start(), m.end()) for m in view.finditer(PHONE)]
+    candidates += [(m.start("num"), m.end("num")) for m in view.finditer(PHONE_AFTER_WORD)]
     for start, end in sorted(candidates):
         number = view.text[start:end].rstrip(".- ")
         end = start + len(number)
@@ -270,13 +287,14 @@ def phone_facts(view: ClauseView) -> list[Fact]:
         if re.fullmatch(r"(?:19|20)\d\d[\s./-]\d\d?[\s./-]\d\d?", number):  # a date
             continue
         toll_free = bool(_TOLL_FREE_PREFIX.search(number)) or bool(
-            _TOLL_FREE_WORD.search(view.text[max(0, start - 40) : start])
+            view.search(_TOLL_FREE_WORD, max(0, start - 40), start)
         )
         taken.append((start, end))
         out.append(view.fact("phone", {"number": number, "toll_free": toll_free}, start, end))
     return out
 
 
+@cues.gate(1 << _FORM_CUES, CONTACT_FORM, URL)
 def contact_form_facts(view: ClauseView) -> list[Fact]:
     out: list[Fact] = []
     if not view.has(_FORM_CUES):
@@ -290,7 +308,7 @@ def contact_form_facts(view: ClauseView) -> list[Fact]:
         or "submit" in low
         or "help" in low
     ):
-        for m in CONTACT_FORM.finditer(view.text):
+        for m in view.finditer(CONTACT_FORM):
             s, e = view.sentence_at(m.start())
             url = URL.search(view.text, s, e)
             out.append(
@@ -306,7 +324,7 @@ def contact_form_facts(view: ClauseView) -> list[Fact]:
             )
             break
     if not out and ("http" in low or "www." in low):
-        for m in URL.finditer(view.text):
+        for m in view.finditer(URL):
             url = m.group(0).rstrip(".,;")
             path = url.split("//", 1)[-1].split("/", 1)[1] if "/" in url.split("//", 1)[-1] else ""
             if path and _CONTACT_URL.search(path) and "contact" in low:
@@ -322,31 +340,29 @@ def contact_form_facts(view: ClauseView) -> list[Fact]:
     return out
 
 
-def has_dpo_cue(view: ClauseView) -> bool:
-    return view.has(_DPO_CUES)
-
-
+@cues.gate(1 << _DPO_CUES, DPO)
 def dpo_facts(view: ClauseView, neighbour_has_contact: bool) -> list[Fact]:
     if not view.has(_DPO_CUES) or not (
         "officer" in view.lower or "dpo" in view.lower or "data protection" in view.lower
     ):
         return []
-    m = DPO.search(view.text)
+    m = view.search(DPO)
     if m is None or (m.group(0) == "dpo" and "@" not in view.text):
         return []
-    if _NO_DPO.search(view.text):
+    if view.search(_NO_DPO):
         return []
-    has_contact = "@" in view.text or bool(PHONE.search(view.text)) or neighbour_has_contact
+    has_contact = "@" in view.text or bool(view.search(PHONE)) or neighbour_has_contact
     s, e = view.sentence_at(m.start())
     return [view.fact("dpo", {"text": view.text[s:e][:300], "has_contact": has_contact}, s, e)]
 
 
+@cues.gate(1 << _EU_REP_CUES, EU_REP)
 def eu_representative_facts(view: ClauseView) -> list[Fact]:
     if not view.has(_EU_REP_CUES):
         return []
     if "representative" not in view.lower and "27" not in view.lower:
         return []
-    m = EU_REP.search(view.text)
+    m = view.search(EU_REP)
     if m is None or view.negated(m.start(), m.end()):
         return []
     s, e = view.sentence_at(m.start())
@@ -358,7 +374,11 @@ def address_facts(views: Sequence[ClauseView]) -> list[Fact]:
     as contact blocks are often one line per clause) by a postcode/city line or a country."""
     out: list[Fact] = []
     for i, view in enumerate(views):
-        if not view.has(DIGIT_CUES) or not _DIGIT.search(view.text):
+        if (
+            not view.has(DIGIT_CUES)
+            or not view.search(_DIGIT)
+            or not _STREET_WORD.search(view.text)
+        ):
             continue
         for m in STREET.finditer(view.text):
             tail = view.text[m.start() : m.start() + 220]
@@ -437,42 +457,24 @@ def organization_fact(views: Sequence[ClauseView]) -> Fact | None:
 
 
 def _usable(view: ClauseView) -> bool:
-    return not _BANNER.search(view.text[:200])
+    return not view.search(_BANNER, 0, 200)
+
+
+# One of these stands in every clause that names a legal entity (cheaper than LEGAL_ENTITY).
+_ENTITY_SUFFIX = anchors.any_of(
+    ("Inc", "LLC", "Ltd", "Limited", "GmbH", "AG", "S.A", "SA", "Corp", "PLC", "plc", "LLP",
+     "B.V", "Oy", "AB", "SARL", "S.r.l")
+)  # fmt: skip
 
 
 def _legal_entity(views: Sequence[ClauseView]) -> tuple[ClauseView, int, int, str] | None:
     scores: Counter[str] = Counter()
     first: dict[str, tuple[ClauseView, int, int]] = {}
     for rank, view in enumerate(views):
-        if (
-            not view.has(_ENTITY_CUES)
-            or not _usable(view)
-            or not any(
-                suffix in view.text
-                for suffix in (
-                    "Inc",
-                    "LLC",
-                    "Ltd",
-                    "Limited",
-                    "GmbH",
-                    "AG",
-                    "S.A",
-                    "SA",
-                    "Corp",
-                    "PLC",
-                    "plc",
-                    "LLP",
-                    "B.V",
-                    "Oy",
-                    "AB",
-                    "SARL",
-                    "S.r.l",
-                )
-            )
-        ):
+        if not view.has(_ENTITY_CUES) or not _ENTITY_SUFFIX.search(view.text) or not _usable(view):
             continue
         for m in LEGAL_ENTITY.finditer(view.text):
-            if _RECIPIENT_BEFORE.search(view.text[max(0, m.start() - 12) : m.start()]):
+            if view.search(_RECIPIENT_BEFORE, max(0, m.start() - 12), m.start()):
                 continue  # "we share data with Acme, LLC": a recipient, not the author
             name = _clean_name(m.group(1))
             if not name or name.lower() in _NOT_NAMES or name.lower() in _THIRD_PARTY_NAMES:
@@ -480,7 +482,7 @@ def _legal_entity(views: Sequence[ClauseView]) -> tuple[ClauseView, int, int, st
             full = f"{name} {m.group(2)}"
             if name.split()[0].lower() in _THIRD_PARTY_NAMES:
                 continue
-            context = " ".join(view.clause.heading_path).lower() + " " + view.lower
+            context = view.heading + " " + view.lower
             bonus = (
                 3
                 if rank < 8

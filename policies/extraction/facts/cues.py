@@ -16,9 +16,12 @@ ASCII letters, digits and a little punctuation share one code, which keeps that 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 import numpy as np
+
+_F = TypeVar("_F", bound=Callable)
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789 @[]().-+/:'\"$,;&#%_?!*<>=|"
 _SPACE = _ALPHABET.index(" ") + 1
@@ -48,6 +51,23 @@ def register(name: str, literals: Iterable[str] | None) -> int:
     _names.append(name)
     _literals.append(tuple(literals) if literals is not None else ("",))
     return len(_names) - 1
+
+
+# Extractor -> (cue bits, patterns): what a clause needs for the extractor to find anything.
+gates: dict[Callable, tuple[int, tuple[object, ...]]] = {}
+
+
+def gate(bits: int, *patterns: object) -> Callable[[_F], _F]:
+    """Declare that the decorated extractor finds nothing in a clause whose mask has none of
+    ``bits`` (its own first check), nor where none of ``patterns`` (anchored patterns, or
+    ``Guarded`` ones) can match, so ``extract_facts`` need not call it there. The patterns are
+    checked with the document's head index (``headindex.slot_bits``)."""
+
+    def declare(extractor: _F) -> _F:
+        gates[extractor] = (bits, patterns)
+        return extractor
+
+    return declare
 
 
 # English letters from most to least frequent: a trigram of rare letters gates more sharply.

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime
 import re
 
-from policies.extraction.facts import anchors
+from policies.extraction.facts import anchors, headindex
+from policies.extraction.facts.headindex import HeadIndex
 
 _MONTHS = {
     "jan": 1,
@@ -112,18 +113,20 @@ def _label_kind(label: str) -> str:
     return "last_updated"
 
 
-def labelled_dates(text: str) -> list[tuple[datetime.date, int, int, str]]:
+def labelled_dates(
+    text: str, index: HeadIndex | None = None
+) -> list[tuple[datetime.date, int, int, str]]:
     """Every (date, start, end, label) where a last-updated/effective label introduces a date.
 
     ``start``/``end`` cover the label and the date. Dates whose sentence carries an archive or
-    capture marker are skipped.
+    capture marker are skipped. ``index``: the head index of ``text`` (only saves time).
     """
     found: list[tuple[datetime.date, int, int, str]] = []
     last_end = -1
-    for lm in _LABEL.finditer(text):
+    for lm in headindex.finditer(index, _LABEL, text, 0):
         if lm.start() < last_end:
             continue
-        dm = DATE.search(text, lm.end(), lm.end() + _MAX_GAP + 30)
+        dm = headindex.search_window(index, DATE, text, lm.end(), lm.end() + _MAX_GAP + 30)
         if dm is None or dm.start() - lm.end() > _MAX_GAP:
             continue
         gap = text[lm.end() : dm.start()]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 
 from policies.extraction.document import ClauseInput, Fact
 from policies.extraction.facts import (
@@ -16,6 +17,7 @@ from policies.extraction.facts import (
     contacts,
     cues,
     dates,
+    headindex,
     hedges,
     practices,
     rights,
@@ -59,10 +61,14 @@ def extract_facts(text: str, clauses: Sequence[ClauseInput]) -> list[Fact]:
     """
     ordered = sorted(clauses, key=lambda c: (c.start, c.order))
     masks = _clause_masks(text, ordered)
+    index = headindex.HeadIndex.build(text, text.lower()) if ordered else None
+    present = index.presence([(c.start, c.end) for c in ordered]) if index is not None else None
     views = [
-        ClauseView(c, text[c.start : c.end], c.start, mask)
+        ClauseView(c, text[c.start : c.end], c.start, mask, index)
         for c, mask in zip(ordered, masks, strict=True)
     ]
+    for view, heads in zip(views, present or (), strict=False):
+        view.heads = heads
     facts: list[Fact] = []
 
     toc_facts, toc_ids = structure.table_of_contents_facts(views)
@@ -73,19 +79,25 @@ def extract_facts(text: str, clauses: Sequence[ClauseInput]) -> list[Fact]:
     org = contacts.organization_fact(body)
     if org is not None:
         facts.append(org)
-    facts += _last_updated_facts(text, views)
+    facts += _last_updated_facts(text, views, index)
     facts += contacts.address_facts(body)
     own = frozenset({org.value["name"].lower().split()[0]} if org else ())
 
-    for i, view in enumerate(body):
-        for extractor in _CLAUSE_EXTRACTORS:
+    # Each extractor runs over the clauses that have what it needs (``cues.gate``), one
+    # extractor after the other. Every kind comes from one extractor, so the order of the facts
+    # after the stable sort below is the order clause by clause would give.
+    for extractor in _CLAUSE_EXTRACTORS:
+        for view in _gated(extractor, body):
             facts += extractor(view)
+    for view in _gated(practices.third_party_facts, body):
         facts += practices.third_party_facts(view, own)
-        if contacts.has_dpo_cue(view):
-            neighbour_contact = any(
-                "@" in v.text or contacts.PHONE.search(v.text) for v in body[i + 1 : i + 3]
-            )
-            facts += contacts.dpo_facts(view, neighbour_contact)
+    position = {id(view): i for i, view in enumerate(body)}
+    for view in _gated(contacts.dpo_facts, body):
+        i = position[id(view)]
+        neighbour_contact = any(
+            "@" in v.text or v.search(contacts.PHONE) for v in body[i + 1 : i + 3]
+        )
+        facts += contacts.dpo_facts(view, neighbour_contact)
 
     # Rights listed in one clause are often exercised as another clause of the section says
     # ("To exercise your rights, e-mail us at ..."): the section's first method stands for all.
@@ -94,10 +106,18 @@ def extract_facts(text: str, clauses: Sequence[ClauseInput]) -> list[Fact]:
         if f.kind == "request_method":
             path = by_id[f.clause_id].clause.heading_path
             section_method.setdefault(path, f.value["method"])
-    for view in body:
+    for view in _gated(rights.right_facts, body):
         facts += rights.right_facts(view, section_method.get(view.clause.heading_path))
-    facts.sort(key=lambda f: (f.start, f.end, f.kind))
+    facts.sort(key=attrgetter("start", "end", "kind"))
     return facts
+
+
+def _gated(extractor: Callable, views: Sequence[ClauseView]) -> list[ClauseView]:
+    """The views in which ``extractor`` may find something: with one of its cue bits and one of
+    its patterns' presence bits (see ``cues.gate``)."""
+    bits, patterns = cues.gates.get(extractor, (cues.ALL, ()))
+    slots = headindex.slot_bits(patterns)
+    return [v for v in views if v.mask & bits and v.heads & slots]
 
 
 def _clause_masks(text: str, ordered: Sequence[ClauseInput]) -> list[int]:
@@ -109,11 +129,13 @@ def _clause_masks(text: str, ordered: Sequence[ClauseInput]) -> list[int]:
     return cues.clause_masks(lower, [(c.start, c.end) for c in ordered])
 
 
-def _last_updated_facts(text: str, views: Sequence[ClauseView]) -> list[Fact]:
+def _last_updated_facts(
+    text: str, views: Sequence[ClauseView], index: headindex.HeadIndex | None
+) -> list[Fact]:
     """Labelled dates, each attributed to the clause holding the date."""
     starts = [v.offset for v in views]
     out = []
-    for day, start, end, label in dates.labelled_dates(text):
+    for day, start, end, label in dates.labelled_dates(text, index):
         i = bisect.bisect_right(starts, start) - 1
         if i < 0:
             continue

@@ -28,16 +28,16 @@ _MAY = anchors.compile(r"\bmay\b|\bMay\b(?=\s+[a-z])")
 _HEDGE_CUES = cues.register("vague_term", HEDGES)
 
 
+@cues.gate(1 << _HEDGE_CUES, _PHRASES, _MAY)
 def vague_term_facts(view: ClauseView) -> list[Fact]:
     if not view.has(_HEDGE_CUES):
         return []
     out = [
         view.fact("vague_term", {"term": m.group(0).lower()}, m.start(), m.end())
-        for m in _PHRASES.finditer(view.text)
+        for m in view.finditer(_PHRASES)
     ]
     out += [
-        view.fact("vague_term", {"term": "may"}, m.start(), m.end())
-        for m in _MAY.finditer(view.text)
+        view.fact("vague_term", {"term": "may"}, m.start(), m.end()) for m in view.finditer(_MAY)
     ]
     out.sort(key=lambda f: f.start)
     return out

@@ -84,33 +84,41 @@ def _collection_context(view: ClauseView) -> bool:
     cats = view.clause.categories
     if cats and ("First Party Collection/Use" in cats or "Third Party Sharing/Collection" in cats):
         return True
-    if view.has(_COLLECT_CUES) and _COLLECT.search(view.text):
+    if view.has(_COLLECT_CUES) and view.search(_COLLECT):
         return True
     heading = " ".join(view.clause.heading_path)
     return bool(heading and _COLLECT_HEADING.search(heading))
 
 
+_COLLECT_WORD = anchors.compile(r"\bcollect", re.IGNORECASE)
+# The wording a clause about automatic collection needs (plain substrings of the lower text).
+_COLLECT_STEMS = ("collect", "receiv", "log", "gather", "record", "use", "stor")
 _DEFINITION = anchors.compile(
     r"\bmeans\s+any\b|\bis\s+defined\s+as\b|\(['‘\"“]data\s+subject", re.IGNORECASE
 )
 
 
+@cues.gate(DATA_CATEGORY_WORDS.bits, *DATA_CATEGORY_WORDS.guards)
 def data_category_facts(view: ClauseView) -> list[Fact]:
     if (
         not DATA_CATEGORY_WORDS.possible(view.mask)
         or not is_collection_context(view)
-        or _DEFINITION.search(view.text)
+        or view.search(_DEFINITION)
     ):
         return []
     out: list[Fact] = []
-    sources = _sources(view)
     accept = lambda category, m: not (category == "contact" and _contact_lookalike(view, m))  # noqa: E731
-    for category, m in DATA_CATEGORY_WORDS.first(view.lower, view.mask, accept):
-        if view.negated(m.start(), m.end()) and re.search(
-            r"\bcollect", view.sentence_text(m.start()), re.IGNORECASE
+    for category, m in DATA_CATEGORY_WORDS.first(
+        view.lower, view.mask, accept, view.index, view.offset, view.heads
+    ):
+        if view.search(_COLLECT_WORD, *view.sentence_at(m.start())) and view.negated(
+            m.start(), m.end()
         ):
             continue  # "we do not collect biometric data"
-        source = _sentence_source(view, m.start()) or (sources[0] if len(sources) == 1 else None)
+        source = _sentence_source(view, m.start())
+        if source is None:  # the clause's only source, if it has exactly one
+            sources = _sources(view)
+            source = sources[0] if len(sources) == 1 else None
         out.append(
             view.fact("data_category", {"category": category, "source": source}, m.start(), m.end())
         )
@@ -133,9 +141,10 @@ def _sentence_source(view: ClauseView, pos: int) -> str | None:
     span = view.sentence_at(pos)
     key = ("source", span)  # several categories of one sentence share its source
     if key not in view.memo:
-        sentence = view.text[span[0] : span[1]]
+        # The bare patterns, without their cue gate, as these searches always were: the gate may
+        # miss what IGNORECASE finds through a fold ("ſ" for "s"), so it would change facts there.
         view.memo[key] = next(
-            (source for source, pattern in _SOURCE if pattern.search(sentence)), None
+            (source for source, pattern in _SOURCE if view.search(pattern.pattern, *span)), None
         )
     return view.memo[key]
 
@@ -145,7 +154,7 @@ def _source_matches(view: ClauseView) -> list[tuple[str, re.Match[str] | None]]:
     found = view.memo.get("source_matches")
     if found is None:
         found = view.memo["source_matches"] = [
-            (source, pattern.search(view.text, view.mask)) for source, pattern in _SOURCE
+            (source, view.search(pattern)) for source, pattern in _SOURCE
         ]
     return found
 
@@ -156,6 +165,7 @@ def _sources(view: ClauseView) -> list[str]:
     return [source for source, m in _source_matches(view) if m]
 
 
+@cues.gate(_SOURCE_BITS, *(p for _source, p in _SOURCE))
 def data_source_facts(view: ClauseView) -> list[Fact]:
     if not view.mask & _SOURCE_BITS or not is_collection_context(view):
         return []
@@ -163,9 +173,7 @@ def data_source_facts(view: ClauseView) -> list[Fact]:
     for source, m in _source_matches(view):
         if m is None:
             continue
-        if source == "automatic" and not re.search(
-            r"collect|receiv|log|gather|record|use|stor", view.lower
-        ):
+        if source == "automatic" and not any(w in view.lower for w in _COLLECT_STEMS):
             continue
         out.append(view.fact("data_source", {"source": source}, m.start(), m.end()))
     return out
@@ -179,13 +187,14 @@ _USE = anchors.compile(
 )
 
 
+@cues.gate(PURPOSE_WORDS.bits, *PURPOSE_WORDS.guards)
 def purpose_facts(view: ClauseView) -> list[Fact]:
     if not PURPOSE_WORDS.possible(view.mask):
         return []
     cats = view.clause.categories
-    heading = " ".join(view.clause.heading_path).lower()
+    heading = view.heading
     if not (
-        _USE.search(view.text)
+        view.search(_USE)
         or "use" in heading
         or "purpose" in heading
         or "First Party Collection/Use" in cats
@@ -194,7 +203,9 @@ def purpose_facts(view: ClauseView) -> list[Fact]:
     out = []
     # "we do not use your data for advertising" states no purpose.
     accept = lambda _purpose, m: not view.negated(m.start(), m.end())  # noqa: E731
-    for purpose, m in PURPOSE_WORDS.first(view.lower, view.mask, accept):
+    for purpose, m in PURPOSE_WORDS.first(
+        view.lower, view.mask, accept, view.index, view.offset, view.heads
+    ):
         out.append(view.fact("purpose", {"purpose": purpose}, m.start(), m.end()))
     return out
 
@@ -241,6 +252,7 @@ _BASIS_CONTEXT = anchors.compile(
 )
 
 
+@cues.gate(_BASIS_BITS, *(p for _basis, p in _BASIS))
 def legal_basis_facts(view: ClauseView) -> list[Fact]:
     if not view.mask & _BASIS_BITS:
         return []
@@ -256,12 +268,12 @@ def legal_basis_facts(view: ClauseView) -> list[Fact]:
         return []
     out = []
     for basis, pattern in _BASIS:
-        m = pattern.search(view.text, view.mask)
+        m = view.search(pattern)
         if m is None:
             continue
-        if basis == "consent" and not _BASIS_CONTEXT.search(view.sentence_text(m.start())):
+        if basis == "consent" and not view.search(_BASIS_CONTEXT, *view.sentence_at(m.start())):
             continue
-        if basis in ("public_task", "vital_interests") and not _BASIS_CONTEXT.search(view.text):
+        if basis in ("public_task", "vital_interests") and not view.search(_BASIS_CONTEXT):
             continue
         if basis == "legal_obligation" and view.negated(m.start(), m.end()):
             continue
@@ -287,6 +299,10 @@ _RECIPIENT_ENTITY = anchors.compile(
     r"\b([A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3}),?\s+(?:Inc\.?|LLC|Ltd\.?|Limited|GmbH|Corp\.?|"
     r"Corporation|PLC|LLP|S\.A\.|B\.V\.|AG)(?![\w])"
 )
+# The suffixes, one of which a clause needs before _RECIPIENT_ENTITY (a costly scan) is tried.
+_RECIPIENT_SUFFIX = anchors.any_of(
+    ("Inc", "LLC", "Ltd", "Limited", "GmbH", "Corp", "PLC", "LLP", "S.A.", "B.V.", "AG")
+)
 _SHARE = anchors.compile(
     r"\b(?:shar\w+|disclos\w+|provid\w+|transfer\w*|sell|sold|rent\w*|giv\w+|pass\w*|access|receiv\w+|"
     r"use[sd]?|using|partner\w*|engag\w+|process\w*|host\w*|store[sd]?|collect\w*|"
@@ -295,6 +311,8 @@ _SHARE = anchors.compile(
 )
 
 
+_PUBLIC = anchors.compile(r"publish|public|visible|other users", re.IGNORECASE)
+_ONLY = anchors.compile(r"\bonly\b")
 _NAME_CUES = cues.register("third_party_name", tuple(_CANONICAL))
 _ENTITY_CUES = cues.register(
     "recipient_entity",
@@ -303,6 +321,7 @@ _ENTITY_CUES = cues.register(
 _THIRD_PARTY_BITS = (1 << _NAME_CUES) | (1 << _ENTITY_CUES)
 
 
+@cues.gate(_THIRD_PARTY_BITS)
 def third_party_facts(view: ClauseView, own_names: frozenset[str]) -> list[Fact]:
     """Named services and companies. ``own_names``: lower-cased names of the policy's own
     organisation, which is never its own third party."""
@@ -311,14 +330,14 @@ def third_party_facts(view: ClauseView, own_names: frozenset[str]) -> list[Fact]
     text = view.text
     if not view.mask & _THIRD_PARTY_BITS:
         return out
-    for m in _PLAIN_NAMES.finditer(text) if view.has(_NAME_CUES) else ():
+    for m in view.finditer(_PLAIN_NAMES) if view.has(_NAME_CUES) else ():
         name = _CANONICAL[m.group(0).lower()]
         if m.group(0).islower() and len(m.group(0)) < 5:
             continue  # "aws" in running text is too weak
         if name not in seen:
             seen.add(name)
             out.append(view.fact("third_party", {"name": name}, m.start(), m.end()))
-    for m in _AMBIGUOUS_NAMES.finditer(text) if view.has(_NAME_CUES) else ():
+    for m in view.finditer(_AMBIGUOUS_NAMES) if view.has(_NAME_CUES) else ():
         s, _e = view.sentence_at(m.start())
         if m.start() == s or text[max(0, m.start() - 2) : m.start()] in (". ", "• "):
             continue  # sentence-initial capital says nothing
@@ -326,7 +345,7 @@ def third_party_facts(view: ClauseView, own_names: frozenset[str]) -> list[Fact]
         if name not in seen:
             seen.add(name)
             out.append(view.fact("third_party", {"name": name}, m.start(), m.end()))
-    if view.has(_ENTITY_CUES) and _SHARE.search(text):
+    if view.has(_ENTITY_CUES) and _RECIPIENT_SUFFIX.search(text) and view.search(_SHARE):
         for m in _RECIPIENT_ENTITY.finditer(text):
             name = m.group(0).strip()
             first = m.group(1).split()[0].lower()
@@ -342,13 +361,14 @@ def third_party_facts(view: ClauseView, own_names: frozenset[str]) -> list[Fact]
     return out
 
 
+@cues.gate(RECIPIENT_WORDS.bits, *RECIPIENT_WORDS.guards)
 def recipient_facts(view: ClauseView) -> list[Fact]:
     if not RECIPIENT_WORDS.possible(view.mask):
         return []
     cats = view.clause.categories
-    heading = " ".join(view.clause.heading_path).lower()
+    heading = view.heading
     if not (
-        _SHARE.search(view.text)
+        view.search(_SHARE)
         or "share" in heading
         or "disclos" in heading
         or "Third Party Sharing/Collection" in cats
@@ -357,16 +377,16 @@ def recipient_facts(view: ClauseView) -> list[Fact]:
     out = []
 
     def accept(category: str, m: re.Match[str]) -> bool:
-        sentence = view.sentence_text(m.start())
-        if not _SHARE.search(sentence) and "share" not in heading and "disclos" not in heading:
+        s, e = view.sentence_at(m.start())
+        if not view.search(_SHARE, s, e) and "share" not in heading and "disclos" not in heading:
             return False
-        if category == "public" and not re.search(
-            r"publish|public|visible|other users", sentence, re.IGNORECASE
-        ):
+        if category == "public" and not view.search(_PUBLIC, s, e):
             return False
-        return not view.negated(m.start(), m.end()) or bool(re.search(r"\bonly\b", sentence))
+        return not view.negated(m.start(), m.end()) or bool(view.search(_ONLY, s, e))
 
-    for category, m in RECIPIENT_WORDS.first(view.lower, view.mask, accept):
+    for category, m in RECIPIENT_WORDS.first(
+        view.lower, view.mask, accept, view.index, view.offset, view.heads
+    ):
         out.append(view.fact("recipient_category", {"category": category}, m.start(), m.end()))
     return out
 
@@ -464,6 +484,7 @@ _RETENTION_CUES = cues.register(
 )  # fmt: skip
 
 
+@cues.gate(1 << _RETENTION_CUES, _RETAIN)
 def retention_facts(view: ClauseView) -> list[Fact]:
     if not view.has(_RETENTION_CUES):
         return []
@@ -485,26 +506,25 @@ def retention_facts(view: ClauseView) -> list[Fact]:
     out = []
     for s, e in view.sentences:
         sentence = view.text[s:e]
-        cue = _RETAIN.search(sentence)
+        cue = view.search(_RETAIN, s, e)
         if cue is None:
             continue
-        if view.negated(s + cue.start(), s + cue.end()) and not PERIOD.search(sentence):
-            continue
         period = None
-        for pm in PERIOD.finditer(sentence):
-            if _NOT_RETENTION.search(sentence[max(0, pm.start() - 30) : pm.end() + 30]):
+        for pm in view.finditer(PERIOD, s, e):
+            if view.search(_NOT_RETENTION, s + max(0, pm.start() - 30), min(e, s + pm.end() + 30)):
                 continue
             period = pm
             break
-        vague = _VAGUE_RETENTION.search(sentence)
-        if period is None and vague is None:
+        if period is None and view.search(_VAGUE_RETENTION, s, e) is None:
+            continue  # neither a period nor a vague one
+        if view.negated(s + cue.start(), s + cue.end()) and not view.search(PERIOD, s, e):
             continue
         days = None
         if period is not None:
             n = period.group("n").lower()
             count = int(n) if n.isdigit() else _NUMBER_WORDS[n]
             days = count * _UNIT_DAYS[period.group("unit").lower()]
-        trigger = next((name for name, p in _TRIGGERS if p.search(sentence)), None)
+        trigger = next((name for name, p in _TRIGGERS if view.search(p, s, e)), None)
         out.append(
             view.fact(
                 "retention",
@@ -547,6 +567,7 @@ _ANON = anchors.compile(
 _SALE_CUES = cues.register("sale", ("sell", "sold", "sale", "rent", "trad", "monetiz"))
 
 
+@cues.gate(1 << _SALE_CUES, _SALE)
 def sale_facts(view: ClauseView) -> list[Fact]:
     if not view.has(_SALE_CUES):
         return []
@@ -561,7 +582,7 @@ def sale_facts(view: ClauseView) -> list[Fact]:
     ):
         return []
     out = []
-    for m in _SALE.finditer(view.text):
+    for m in view.finditer(_SALE):
         s, e = view.sentence_at(m.start())
         sentence = view.text[s:e]
         rel = m.start() - s
@@ -604,6 +625,7 @@ _ADS = anchors.compile(
 _ADS_CUES = cues.register("ads", ("advertis", "ads", "target", "market"))
 
 
+@cues.gate(1 << _ADS_CUES, _ADS)
 def shares_for_ads_facts(view: ClauseView) -> list[Fact]:
     if not view.has(_ADS_CUES):
         return []
@@ -612,7 +634,7 @@ def shares_for_ads_facts(view: ClauseView) -> list[Fact]:
         "advertis" in low or "ads" in low or "target" in low or "market" in low
     ):
         return []
-    m = _ADS.search(view.text)
+    m = view.search(_ADS)
     if m is None:
         return []
     s, e = view.sentence_at(m.start())
@@ -656,6 +678,7 @@ _COUNTRY_CANON = {
     "US": "United States",
     "UK": "United Kingdom",
 }
+# (Searched with their bare patterns, never through the cue gate: see ``_sentence_source``.)
 _SAFEGUARDS = _guard(
     (
         "scc",
@@ -720,14 +743,15 @@ _FRAMEWORK = anchors.compile(
 _FRAMEWORK_CUES = cues.register("transfer_framework", ("privacy shield", "data privacy framework"))
 
 
+@cues.gate((1 << _TRANSFER_CUES) | (1 << _FRAMEWORK_CUES), _TRANSFER_STRONG, _FRAMEWORK)
 def transfer_facts(view: ClauseView) -> list[Fact]:
     if not (view.has(_TRANSFER_CUES) or view.has(_FRAMEWORK_CUES)):
         return []
-    for m in _TRANSFER_STRONG.finditer(view.text) if _TRANSFER.search(view.text) else ():
+    for m in view.finditer(_TRANSFER_STRONG) if view.search(_TRANSFER) else ():
         s, e = view.sentence_at(m.start())
         sentence = view.text[s:e]
-        geo = _GEO.search(sentence) or _COUNTRY.search(sentence)
-        if geo and not _NOT_GEO.search(sentence):
+        geo = view.search(_GEO, s, e) or view.search(_COUNTRY, s, e)
+        if geo and not view.search(_NOT_GEO, s, e):
             break
     else:
         return _framework_facts(view)
@@ -738,7 +762,7 @@ def transfer_facts(view: ClauseView) -> list[Fact]:
     ) and not re.search(r"countr|worldwide|international|outside|EEA", sentence):
         return []
     countries = []
-    for cm in _COUNTRY.finditer(view.text):
+    for cm in view.finditer(_COUNTRY):
         name = _COUNTRY_CANON.get(cm.group(0), cm.group(0))
         if cm.group(0) == "US" and not re.search(
             r"\bthe US\b|\bin US\b|\bto (?:the )?US\b", view.text
@@ -757,7 +781,7 @@ def transfer_facts(view: ClauseView) -> list[Fact]:
         outside = "other"
     else:
         outside = None
-    safeguards = [name for name, p in _SAFEGUARDS if p.search(view.text)]
+    safeguards = [name for name, p in _SAFEGUARDS if view.search(p.pattern)]
     value = {"outside": outside, "countries": countries, "safeguards": safeguards}
     return [view.fact("transfer", value, s, e)]
 
@@ -767,10 +791,10 @@ def _framework_facts(view: ClauseView) -> list[Fact]:
     has no other transfer sentence: the frameworks exist for transfers to the United States."""
     if not view.has(_FRAMEWORK_CUES):
         return []
-    m = _FRAMEWORK.search(view.text)
+    m = view.search(_FRAMEWORK)
     if m is None or view.negated(m.start(), m.end()):
         return []
-    safeguards = [name for name, p in _SAFEGUARDS if p.search(view.text)]
+    safeguards = [name for name, p in _SAFEGUARDS if view.search(p.pattern)]
     value = {"outside": "US", "countries": ["United States"], "safeguards": safeguards}
     return [view.sentence_fact("transfer", value, m.start())]
 
@@ -806,14 +830,11 @@ _NOTICE = (
 _CHANGE_CUES = cues.register("policy_change", ("chang", "updat", "modif", "revis", "amend"))
 
 
+@cues.gate(1 << _CHANGE_CUES, _CHANGE)
 def policy_change_facts(view: ClauseView) -> list[Fact]:
-    if (
-        not view.has(_CHANGE_CUES)
-        or not _CHANGE.search(view.text)
-        or not _CHANGE_SUBJECT.search(view.text)
-    ):
+    if not view.has(_CHANGE_CUES) or not view.search(_CHANGE) or not view.search(_CHANGE_SUBJECT):
         return []
-    heading = " ".join(view.clause.heading_path).lower()
+    heading = view.heading
     if not (
         re.search(
             r"(?:chang|updat|modif|revis)\w*\s+(?:\w+\s+){0,3}(?:privacy\s+)?(?:policy|notice|statement)|(?:policy|notice)\s+(?:\w+\s+){0,3}(?:chang|updat|modif|revis)",
@@ -824,11 +845,11 @@ def policy_change_facts(view: ClauseView) -> list[Fact]:
         return []
     out = []
     for notice, pattern in _NOTICE:
-        m = pattern.search(view.text)
+        m = view.search(pattern)
         if m:
             out.append(view.sentence_fact("policy_change", {"notice": notice}, m.start()))
     if not out:
-        m = _CHANGE.search(view.text)
+        m = view.search(_CHANGE)
         if m:
             out.append(view.sentence_fact("policy_change", {"notice": "other"}, m.start()))
     return out
@@ -893,11 +914,12 @@ _SECURITY = _guard(
 _SECURITY_BITS = sum(1 << pattern.bit for _measure, pattern in _SECURITY)
 
 
+@cues.gate(_SECURITY_BITS, *(p for _measure, p in _SECURITY))
 def security_facts(view: ClauseView) -> list[Fact]:
     if not view.mask & _SECURITY_BITS:
         return []
     cats = view.clause.categories
-    heading = " ".join(view.clause.heading_path).lower()
+    heading = view.heading
     low = view.lower
     if not (
         "secur" in low
@@ -909,7 +931,7 @@ def security_facts(view: ClauseView) -> list[Fact]:
         return []
     out = []
     for measure, pattern in _SECURITY:
-        m = pattern.search(view.text, view.mask)
+        m = view.search(pattern)
         if m and not view.negated(m.start(), m.end()):
             out.append(view.fact("security", {"measure": measure}, m.start(), m.end()))
     return out

@@ -20,7 +20,8 @@ _OPTIONAL_CHAR = re.compile(r".[?*](?!\?)|.\{0,?\d*\}")
 _LETTERS = re.compile(r"[a-z]{3,}")
 
 
-def _top_level_alternatives(source: str) -> list[str]:
+def top_level_alternatives(source: str) -> list[str]:
+    """The alternatives of ``source`` at group depth 0 (``a|(b|c)|d`` -> ``a``, ``(b|c)``, ``d``)."""
     parts, depth, start, i = [], 0, 0, 0
     in_class = False
     while i < len(source):
@@ -68,7 +69,7 @@ def required_literals(source: str) -> tuple[str, ...] | None:
     if m and _balanced(m.group(1)):
         s = m.group(1)
     literals = []
-    for alternative in _top_level_alternatives(s):
+    for alternative in top_level_alternatives(s):
         literal = _required_literal(alternative)
         if literal is None:
             return None

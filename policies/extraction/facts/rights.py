@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from policies.extraction.document import Fact
-from policies.extraction.facts import anchors, cues
+from policies.extraction.facts import anchors, cues, headindex
 from policies.extraction.facts.prefilter import Guarded
 from policies.extraction.facts.sentences import ClauseView
 
@@ -157,6 +157,8 @@ _RIGHT_WORDS = (
     "prevent",
     "sensitive",
 )
+# Any of the words, as one pattern: the head index finds them (or their absence) at once.
+_RIGHT_WORDING = anchors.compile("|".join(re.escape(w) for w in _RIGHT_WORDS))
 # Sentences where "delete", "update", "access" describe what we do, not what the reader may ask.
 _NOT_A_RIGHT = anchors.compile(
     r"^\s*(?:we|our|the\s+company|it|this|they|cookies?|session|\w+\s+will\s+be\s+deleted)\b(?!.*\b(?:you|your\s+request|upon\s+request|at\s+your)\b)",
@@ -166,8 +168,9 @@ _NOT_A_RIGHT = anchors.compile(
 _METHODS = (
     (
         "email",
-        anchors.compile(
+        anchors.AnchoredUnless(  # "\S+@" has no literal to skip to: only texts with "@" need it
             r"\be-?mail(?:ing)?\s+(?:us|to)|by\s+e-?mail|via\s+e-?mail|\S+@\S+\.\w+|e-?mail\s+(?:\w+\s+){0,2}customer\s+service",
+            "@",
             re.IGNORECASE,
         ),
     ),
@@ -180,8 +183,10 @@ _METHODS = (
     ),
     (
         "toll_free_phone",
-        anchors.compile(
-            r"toll[- ]?free|\b1?[\s.-]?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]\d{3}", re.IGNORECASE
+        anchors.AnchoredUnless(  # the number can start with a space: only texts with "8" need it
+            r"toll[- ]?free|\b1?[\s.-]?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]\d{3}",
+            "8",
+            re.IGNORECASE,
         ),
     ),
     (
@@ -217,8 +222,16 @@ _METHODS = (
 _COMPLAINT_WORDING = anchors.compile(
     r"\b(?:complain\w*|lodge\w*|file|filing|report\w*|contact\w*|rights?)\b", re.IGNORECASE
 )
+_RIGHT_WORD = anchors.compile(r"\bright", re.IGNORECASE)
+# "we will delete ..." describes what we do, unless the reader asks for it.
+_WE_DELETE = anchors.compile(r"\bwe\s+will\s+delete\b|\bwe\s+(?:may\s+)?delete\b", re.IGNORECASE)
+_ERASURE_REQUESTED = anchors.compile(r"request|you\s+(?:may|can)|right", re.IGNORECASE)
+# In a rights clause, a sentence about contacting us names how to exercise them.
+_CONTACT_WORDING = anchors.compile(r"contact|e-?mail|write|call|settings|directly", re.IGNORECASE)
 _GUARDED_RIGHTS = tuple((right, Guarded(p), needs) for right, p, needs in _RIGHTS)
 _GUARDED_METHODS = tuple((method, Guarded(p)) for method, p in _METHODS)
+# Per right, its cue bit and its presence bits (see ``cues.gate``).
+_RIGHT_GATES = tuple((p.bit, headindex.slot_bits((p,))) for _right, p, _needs in _GUARDED_RIGHTS)
 _RIGHT_BITS = sum(1 << p.bit for _right, p, _needs in _GUARDED_RIGHTS)
 _METHOD_BITS = sum(1 << p.bit for _method, p in _GUARDED_METHODS)
 _VERIFY_CUES = cues.register("verification", ("verif", "identity"))
@@ -229,7 +242,7 @@ _GPC_CUES = cues.register("gpc", ("global privacy", "gpc"))
 
 def _is_rights_clause(view: ClauseView) -> bool:
     cats = view.clause.categories
-    heading = " ".join(view.clause.heading_path).lower()
+    heading = view.heading
     return (
         "right" in heading
         or "User Access, Edit and Deletion" in cats
@@ -237,59 +250,64 @@ def _is_rights_clause(view: ClauseView) -> bool:
     )
 
 
+@cues.gate(_RIGHT_BITS, *(p for _right, p, _needs in _GUARDED_RIGHTS))
 def right_facts(view: ClauseView, section_method: str | None = None) -> list[Fact]:
     """Rights offered in the clause; ``section_method`` is how the clause's section says to
     exercise rights, used when the clause itself names no method."""
     if not view.mask & _RIGHT_BITS:
         return []
-    low = view.lower
-    if not any(w in low for w in _RIGHT_WORDS):
+    if not view.search(_RIGHT_WORDING, lower=True):
         return []
     rights_clause = _is_rights_clause(view)
-    method = _method(view) or section_method
+    method: str | None = None  # the clause's own method, looked for once a right is found
     out: list[Fact] = []
     found: dict[tuple[str, int], bool] = {}  # (test, sentence start) -> result: rights share them
 
-    def sentence_has(test: str, pattern: re.Pattern[str], s: int, sentence: str) -> bool:
+    def sentence_has(test: str, pattern: re.Pattern[str], s: int, e: int) -> bool:
         key = (test, s)
         if key not in found:
-            found[key] = pattern.search(sentence) is not None
+            found[key] = view.search(pattern, s, e) is not None
         return found[key]
 
-    for right, pattern, needs_context in _GUARDED_RIGHTS:
-        for m in pattern.finditer(view.text, view.mask):
+    mask, heads = view.mask, view.heads
+    for (right, pattern, needs_context), (bit, slots) in zip(
+        _GUARDED_RIGHTS, _RIGHT_GATES, strict=True
+    ):
+        if not (mask >> bit) & 1 or not heads & slots:
+            continue  # (what view.finditer would check, without the call: most rights are absent)
+        for m in view.finditer(pattern):
             s, e = view.sentence_at(m.start())
             sentence = view.text[s:e]
             if sentence.rstrip().endswith("?") and len(sentence) < 120:
                 continue  # a heading question promises a topic, it does not offer the right
             if needs_context and not (
-                rights_clause or sentence_has("context", _RIGHT_CONTEXT, s, sentence)
+                rights_clause or sentence_has("context", _RIGHT_CONTEXT, s, e)
             ):
                 continue
             if (
                 needs_context
                 and not rights_clause
-                and sentence_has("not_a_right", _NOT_A_RIGHT, s, sentence)
+                and sentence_has("not_a_right", _NOT_A_RIGHT, s, e)
             ):
                 continue
             if right == "complaint_authority" and not sentence_has(
-                "complaint", _COMPLAINT_WORDING, s, sentence
+                "complaint", _COMPLAINT_WORDING, s, e
             ):
                 continue  # an authority named for another reason ("as the FTC allows")
             if (
                 right not in ("non_discrimination",)
                 and view.negated(m.start(), m.end())
-                and not re.search(r"\bright", sentence[: m.start() - s], re.IGNORECASE)
+                and not view.search(_RIGHT_WORD, s, m.start())
             ):
                 continue
             if (
                 right == "erasure"
-                and re.search(
-                    r"\bwe\s+will\s+delete\b|\bwe\s+(?:may\s+)?delete\b", sentence, re.IGNORECASE
-                )
-                and not re.search(r"request|you\s+(?:may|can)|right", sentence, re.IGNORECASE)
+                and view.search(_WE_DELETE, s, e)
+                and not view.search(_ERASURE_REQUESTED, s, e)
             ):
                 continue
+            if not out:
+                method = _method(view) or section_method
             out.append(view.fact("right", {"right": right, "method": method}, m.start(), m.end()))
             break
     return out
@@ -299,7 +317,7 @@ def _method(view: ClauseView) -> str | None:
     if not view.mask & _METHOD_BITS:
         return None
     for method, pattern in _GUARDED_METHODS:
-        if pattern.search(view.text, view.mask):
+        if view.search(pattern):
             return method
     return None
 
@@ -311,22 +329,22 @@ _EXERCISE = anchors.compile(
 )
 
 
+@cues.gate(_METHOD_BITS, _EXERCISE, _CONTACT_WORDING)
 def request_method_facts(view: ClauseView) -> list[Fact]:
     """How rights are exercised: only sentences about exercising a right or making a request."""
     if not view.mask & _METHOD_BITS:
         return []
-    if not (_EXERCISE.search(view.text) or _is_rights_clause(view)):
+    rights_clause = _is_rights_clause(view)
+    if not (rights_clause or view.search(_EXERCISE)):
         return []
     out = []
     for s, e in view.sentences:
-        sentence = view.text[s:e]
-        if not _EXERCISE.search(sentence) and not (
-            _is_rights_clause(view)
-            and re.search(r"contact|e-?mail|write|call|settings|directly", sentence, re.IGNORECASE)
+        if not view.search(_EXERCISE, s, e) and not (
+            rights_clause and view.search(_CONTACT_WORDING, s, e)
         ):
             continue
-        for method, pattern in _GUARDED_METHODS:
-            m = pattern.search(sentence)
+        for method, pattern in _METHODS:  # not cue-gated, as ever (see practices._sentence_source)
+            m = view.search(pattern, s, e)
             if m:
                 out.append(
                     view.fact("request_method", {"method": method}, s + m.start(), s + m.end())
@@ -341,12 +359,13 @@ _VERIFY = anchors.compile(
 _AGENT = anchors.compile(r"authori[sz]ed\s+agents?", re.IGNORECASE)
 
 
+@cues.gate(1 << _VERIFY_CUES, _VERIFY)
 def verification_facts(view: ClauseView) -> list[Fact]:
     if not view.has(_VERIFY_CUES):
         return []
     if "verif" not in view.lower and "identity" not in view.lower:
         return []
-    m = _VERIFY.search(view.text)
+    m = view.search(_VERIFY)
     if m is None:
         return []
     return [
@@ -354,12 +373,13 @@ def verification_facts(view: ClauseView) -> list[Fact]:
     ]
 
 
+@cues.gate(1 << _AGENT_CUES, _AGENT)
 def authorized_agent_facts(view: ClauseView) -> list[Fact]:
     if not view.has(_AGENT_CUES):
         return []
     if "agent" not in view.lower:
         return []
-    m = _AGENT.search(view.text)
+    m = view.search(_AGENT)
     if m is None:
         return []
     return [
@@ -381,16 +401,16 @@ _RESPONSE = anchors.compile(
 
 
 def _stance(view: ClauseView, pattern: re.Pattern[str], kind: str) -> list[Fact]:
-    m = pattern.search(view.text)
+    m = view.search(pattern)
     if m is None:
         return []
     best = None
-    for mm in pattern.finditer(view.text):
+    for mm in view.finditer(pattern):
         s, e = view.sentence_at(mm.start())
         sentence = view.text[s:e]
         if sentence.rstrip().endswith("?"):
             continue  # "How do we respond to Do Not Track signals?" is a heading, not a stance
-        for r in _RESPONSE.finditer(sentence):
+        for r in view.finditer(_RESPONSE, s, e):
             stance = "does_not_honor" if view.negated(s + r.start(), s + r.end()) else "honors"
             if (
                 stance == "honors"
@@ -411,6 +431,7 @@ def _stance(view: ClauseView, pattern: re.Pattern[str], kind: str) -> list[Fact]
     return [best]
 
 
+@cues.gate(1 << _DNT_CUES, _DNT)
 def dnt_facts(view: ClauseView) -> list[Fact]:
     if not view.has(_DNT_CUES):
         return []
@@ -419,6 +440,7 @@ def dnt_facts(view: ClauseView) -> list[Fact]:
     return _stance(view, _DNT, "dnt")
 
 
+@cues.gate(1 << _GPC_CUES, _GPC)
 def gpc_facts(view: ClauseView) -> list[Fact]:
     if not view.has(_GPC_CUES):
         return []

@@ -9,11 +9,14 @@ way everywhere.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from policies.extraction.document import ClauseInput, Fact
-from policies.extraction.facts import anchors
+from policies.extraction.facts import anchors, headindex
 from policies.extraction.facts.cues import ALL
+from policies.extraction.facts.headindex import HeadIndex
+from policies.extraction.facts.prefilter import Guarded
 
 # A sentence ends at . ! ? followed by space and an upper-case/quote/digit start, or at a line end.
 _SENTENCE_END = anchors.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[A-Z\"“‘'(\d•\-−–])|\n+")
@@ -49,40 +52,75 @@ NEGATION_WINDOW = 70
 _AFTER_NEGATION = anchors.compile(r"^\W*(?:\w+\W+)?(?:no|none|nothing|neither)\b", re.IGNORECASE)
 
 
-def negated_before(text: str, cue_start: int, *, window: int = NEGATION_WINDOW) -> bool:
+def negated_before(
+    text: str,
+    cue_start: int,
+    *,
+    window: int = NEGATION_WINDOW,
+    index: HeadIndex | None = None,
+    at: int = 0,
+) -> bool:
     """Whether the word at ``cue_start`` of ``text`` (one sentence) is negated.
 
     A negation counts when it stands before the cue in the same scope (no break in between),
     within ``window`` characters. Positive look-alikes ("not only", "not limited to") are masked.
+    ``index``: the document's head index, ``text`` starting at document position ``at``.
     """
     lo = max(0, cue_start - window)
+    if index is not None:
+        # No negation word may start in the window: then none is in what the rules below keep
+        # of it either (scope breaks only cut the window short, the "not only" masking only
+        # blanks phrases, and no negation word holds a space).
+        got = headindex.span(index, NEGATION, at + lo, at + cue_start)
+        if got is not None and got[1] == got[2]:
+            return False
     before = text[lo:cue_start]
-    breaks = list(_SCOPE_BREAK.finditer(before))
+    breaks = list(headindex.finditer(index, _SCOPE_BREAK, before, at + lo))
     if breaks:
-        before = before[breaks[-1].end() :]
-    if _NOT_NEGATION.search(before):  # (the anchored search is cheaper than a plain sub)
+        cut = breaks[-1].end()
+        before, lo = before[cut:], lo + cut
+    if headindex.search(index, _NOT_NEGATION, before, at + lo):
         before = _NOT_NEGATION.sub(" ", before)
-    return NEGATION.search(before) is not None
+        index = None  # the text no longer is the document's
+    return headindex.search(index, NEGATION, before, at + lo) is not None
 
 
-def negated_around(text: str, cue_start: int, cue_end: int) -> bool:
+def negated_around(
+    text: str, cue_start: int, cue_end: int, *, index: HeadIndex | None = None, at: int = 0
+) -> bool:
     """``negated_before`` or a negative object right after the verb ("we sell no data")."""
-    if negated_before(text, cue_start):
+    if negated_before(text, cue_start, index=index, at=at):
         return True
     return _AFTER_NEGATION.match(text[cue_end : cue_end + 24]) is not None
+
+
+# Where a sentence end can begin: right after ". ! ?" (the look-behind of ``_SENTENCE_END``) or
+# at a line break (its other alternative). ``split_sentences`` tries the pattern only there, in
+# order, going on after each match's end: the matches ``_SENTENCE_END.finditer`` gives, without
+# ``re`` trying the pattern at every character.
+_STOP = re.compile(r"[.!?\n]")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of ``text``, trimmed, in order."""
     spans: list[tuple[int, int]] = []
-    pos = 0
-    for m in _SENTENCE_END.finditer(text):
-        if "\n" not in m.group(0) and _ABBREVIATION.search(
-            text[max(pos, m.start() - 8) : m.start()]
+    pos = resume = 0
+    match = _SENTENCE_END.match
+    for stop in _STOP.finditer(text):
+        at = stop.start()
+        if text[at] != "\n":
+            at += 1
+        if at < resume or (m := match(text, at)) is None:
+            continue
+        resume = m.end()  # never empty
+        if (
+            text[at - 1] == "."  # (an abbreviation ends with a full stop: skip "!" and "?")
+            and "\n" not in m.group(0)
+            and _ABBREVIATION.search(text[max(pos, at - 8) : at])
         ):
             continue
-        spans.append((pos, m.start()))
-        pos = m.end()
+        spans.append((pos, at))
+        pos = resume
     spans.append((pos, len(text)))
     out = []
     for s, e in spans:
@@ -95,7 +133,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
-@dataclass
+Pattern = re.Pattern[str] | anchors.AnchoredPattern | anchors.AnchoredUnless | Guarded
+
+
+@dataclass(slots=True)
 class ClauseView:
     """One clause as the extractors see it: text, lower-cased text, sentences, and fact making."""
 
@@ -103,9 +144,14 @@ class ClauseView:
     text: str
     offset: int
     mask: int = ALL  # cue bits of the clause (``cues.clause_masks``); ALL when not gated
+    index: HeadIndex | None = None  # the document's head index (``headindex``), if any
+    # Bits (``1 << slot``) of the anchored patterns that may match in the clause
+    # (``HeadIndex.presence``); every bit set when unknown.
+    heads: int = -1
     lower: str = field(init=False)
     _sentences: list[tuple[int, int]] | None = field(default=None, init=False)
     memo: dict = field(default_factory=dict, init=False)  # per-clause results shared by extractors
+    _heading: str | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.lower = self.text.lower()
@@ -113,6 +159,13 @@ class ClauseView:
     def has(self, bit: int) -> bool:
         """Whether a cue of ``bit`` may occur in the clause."""
         return bool((self.mask >> bit) & 1)
+
+    @property
+    def heading(self) -> str:
+        """The clause's heading path, joined with spaces, lower-cased."""
+        if self._heading is None:
+            self._heading = " ".join(self.clause.heading_path).lower()
+        return self._heading
 
     @property
     def sentences(self) -> list[tuple[int, int]]:
@@ -130,7 +183,51 @@ class ClauseView:
     def negated(self, start: int, end: int) -> bool:
         """Whether the cue at clause-relative ``start:end`` is negated within its sentence."""
         s, e = self.sentence_at(start)
-        return negated_around(self.text[s:e], start - s, end - s)
+        if self.index is None:
+            return negated_around(self.text[s:e], start - s, end - s)
+        # ``negated_around`` on the sentence, without copying it: the window before the cue
+        # (skipped when the clause holds no negation word at all) and the words after it.
+        lo = max(s, start - NEGATION_WINDOW)
+        if (self.heads >> NEGATION.slot) & 1 and negated_before(
+            self.text[lo:start], start - lo, index=self.index, at=self.offset + lo
+        ):
+            return True
+        return _AFTER_NEGATION.match(self.text[end : min(end + 24, e)]) is not None
+
+    # Searches through the document's head index: each is exactly ``pattern.search`` (or
+    # ``finditer``) of ``text[s:e]`` (``lower``: of the lower-cased text), match positions
+    # relative to ``s``, but it tries the pattern only where one of its heads occurs instead of
+    # scanning the text again. A ``Guarded`` pattern whose cue bit the clause lacks finds nothing.
+
+    def search(
+        self, pattern: Pattern, s: int = 0, e: int | None = None, *, lower: bool = False
+    ) -> re.Match[str] | None:
+        if type(pattern) is Guarded:
+            if not (self.mask >> pattern.bit) & 1:
+                return None
+            pattern = pattern.pattern
+        if type(pattern) is anchors.AnchoredPattern and not (self.heads >> pattern.slot) & 1:
+            return None
+        source = self.lower if lower else self.text
+        hay = source if s == 0 and e is None else source[s:e]
+        if type(pattern) is anchors.AnchoredUnless:
+            pattern = pattern.for_text(hay)
+        return headindex.search(self.index, pattern, hay, self.offset + s)
+
+    def finditer(
+        self, pattern: Pattern, s: int = 0, e: int | None = None, *, lower: bool = False
+    ) -> Iterator[re.Match[str]]:
+        if type(pattern) is Guarded:
+            if not (self.mask >> pattern.bit) & 1:
+                return iter(())
+            pattern = pattern.pattern
+        if type(pattern) is anchors.AnchoredPattern and not (self.heads >> pattern.slot) & 1:
+            return iter(())
+        source = self.lower if lower else self.text
+        hay = source if s == 0 and e is None else source[s:e]
+        if type(pattern) is anchors.AnchoredUnless:
+            pattern = pattern.for_text(hay)
+        return headindex.finditer(self.index, pattern, hay, self.offset + s)
 
     def fact(self, kind: str, value: dict, start: int, end: int) -> Fact:
         """A fact whose evidence is clause-relative ``start:end`` (clamped into the clause)."""

@@ -40,7 +40,8 @@ def table_of_contents_facts(views: Sequence[ClauseView]) -> tuple[list[Fact], se
     for i, view in enumerate(views):
         if not view.has(_INTRO_CUES):
             continue
-        if not _INTRO.search(view.text.split("\n", 1)[0] if "\n" in view.text else view.text):
+        line_end = view.text.find("\n")  # the first line
+        if not view.search(_INTRO, 0, line_end if line_end >= 0 else None):
             continue
         lines = [ln.strip(" •-–*\t") for ln in view.text.split("\n")[1:] if ln.strip()]
         if len(lines) >= 3 and all(len(ln) <= _MAX_ENTRY for ln in lines):

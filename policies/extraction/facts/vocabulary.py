@@ -7,9 +7,11 @@ compare against these exact strings, so add values, never rename them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 
 from policies.extraction.facts import anchors
+from policies.extraction.facts.headindex import HeadIndex
 from policies.extraction.facts.prefilter import Guarded
 
 DATA_CATEGORIES = (
@@ -180,37 +182,91 @@ class KeywordTable:
         self.bits = 0
         for _label, pattern in self.patterns:
             self.bits |= 1 << pattern.bit
+        # What ``first`` needs of each label, looked up once: (label, guarded pattern, cue bit,
+        # head index slot or -1, HeadScan slot or -1).
+        self._entries = tuple(
+            (label, g, g.bit, g.pattern.slot if slot >= 0 else -1, slot)
+            for (label, g), slot in zip(self.patterns, self._slots, strict=True)
+        )
+        # When every label is anchored, their head index slots are consecutive (compiled in
+        # table order just above): the labels present in a clause are then one bit field of
+        # its presence bits.
+        slots = [entry[3] for entry in self._entries]
+        self._first_slot = (
+            slots[0] if slots and slots == list(range(slots[0], slots[0] + len(slots))) else -1
+        )
+
+    @property
+    def guards(self) -> tuple[Guarded, ...]:
+        """The labels' patterns."""
+        return tuple(pattern for _label, pattern in self.patterns)
+
+    def _labels(self, present: int) -> Iterator[tuple] | tuple:
+        """The entries of the labels that may match in a clause with presence bits ``present``
+        (``ClauseView.heads``), in table order."""
+        if self._first_slot < 0 or present == -1:
+            return self._entries
+        return _present_labels(
+            self._entries, (present >> self._first_slot) & ((1 << len(self._entries)) - 1)
+        )
 
     def possible(self, mask: int) -> bool:
         return bool(mask & self.bits)
 
     def first(
-        self, text: str, mask: int, accept: Callable[[str, re.Match[str]], bool]
+        self,
+        text: str,
+        mask: int,
+        accept: Callable[[str, re.Match[str]], bool],
+        index: HeadIndex | None = None,
+        at: int = 0,
+        present: int = -1,
     ) -> Iterator[tuple[str, re.Match[str]]]:
         """Per label, the first match ``accept`` takes (labels in table order) in ``lower``, the
         lower-cased clause text (the patterns are compiled without IGNORECASE); ``mask`` is the
-        clause's cue mask."""
-        found = self._scan.positions(text)
-        for (label, pattern), slot in zip(self.patterns, self._slots, strict=True):
-            if slot < 0:  # not anchored: the pattern's own scan
-                if pattern.possible(mask):
-                    for m in pattern.finditer(text):
-                        if accept(label, m):
-                            yield label, m
-                            break
+        clause's cue mask. With the document's head ``index`` (the clause starting at document
+        position ``at``, ``present`` its ``ClauseView.heads``) each label is tried at its own
+        head positions from the index; without it the clause is scanned once for the heads of
+        all labels."""
+        found: list[list[int]] | None = None
+        end = at + len(text)
+        for label, pattern, bit, slot, scanned in self._labels(present):
+            if not (mask >> bit) & 1:
                 continue
-            starts = found[slot]
-            if not starts or not pattern.possible(mask):
+            if scanned < 0:  # not anchored: the pattern's own scan
+                for m in pattern.pattern.finditer(text):
+                    if accept(label, m):
+                        yield label, m
+                        break
                 continue
+            if not (present >> slot) & 1:
+                continue
+            heads = None if index is None else index.positions(slot)
+            if heads is not None:
+                i, base = bisect_left(heads, at), at
+            else:
+                if found is None:
+                    found = self._scan.positions(text)
+                heads, i, base = found[scanned], 0, 0
             # What finditer yields, as every match starts at a head: the first head where the
             # pattern matches, then the first one at or after that match's end, ...
-            match, resume = pattern.pattern.plain.match, 0
-            for s in starts:
+            match, resume, n = pattern.pattern.plain.match, 0, len(heads)
+            while i < n and (p := heads[i]) < end:
+                i += 1
+                s = p - base
                 if s >= resume and (m := match(text, s)) is not None:
                     if accept(label, m):
                         yield label, m
                         break
                     resume = m.end()
+
+
+def _present_labels(entries: tuple, labels: int) -> Iterator[tuple]:
+    """The entries whose bit is set in ``labels``, in order."""
+    while labels:
+        low = labels & -labels
+        labels ^= low
+        yield entries[low.bit_length() - 1]
 
 
 def keyword_table(table: dict[str, tuple[str, ...]]) -> KeywordTable:
