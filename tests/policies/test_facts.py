@@ -840,3 +840,11 @@ def test_bundled_sunrise():
     assert summary["organization"] == "Sunrise Coffee Roasters Inc."
     assert summary["last_updated"] == "2014-04-02"
     assert summary["dnt"] is None
+
+
+def test_third_party_with_regex_folded_letters():
+    """IGNORECASE matches a dotless i or a long s to an ASCII letter; the name must still resolve
+    (it used to raise KeyError and fail the whole extraction)."""
+    text = "We share usage data with Google Analyt\u0131cs and with Facebook Pixel to measure ads.\n"
+    assert {"Google Analytics"} <= {v["name"] for v in values(text, "third_party")}
+    assert values("We use Google Analytics.\n", "third_party") == [{"name": "Google Analytics"}]

@@ -289,6 +289,15 @@ def _names_pattern(names: list[str], flags: int) -> re.Pattern[str]:
 
 
 _CANONICAL = {alias.lower(): name for name, aliases in THIRD_PARTIES.items() for alias in aliases}
+# The letters Python's IGNORECASE matches to an ASCII letter that ``str.lower`` leaves alone (or
+# turns into two characters): a name matched with one of them must still find its canonical form.
+_REGEX_FOLDS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def _canonical_name(matched: str) -> str | None:
+    return _CANONICAL.get(matched.translate(_REGEX_FOLDS).lower())
+
+
 _PLAIN_NAMES = _names_pattern(
     [a for aliases in THIRD_PARTIES.values() for a in aliases if a not in AMBIGUOUS_NAMES],
     re.IGNORECASE,
@@ -331,8 +340,8 @@ def third_party_facts(view: ClauseView, own_names: frozenset[str]) -> list[Fact]
     if not view.mask & _THIRD_PARTY_BITS:
         return out
     for m in view.finditer(_PLAIN_NAMES) if view.has(_NAME_CUES) else ():
-        name = _CANONICAL[m.group(0).lower()]
-        if m.group(0).islower() and len(m.group(0)) < 5:
+        name = _canonical_name(m.group(0))
+        if name is None or (m.group(0).islower() and len(m.group(0)) < 5):
             continue  # "aws" in running text is too weak
         if name not in seen:
             seen.add(name)
@@ -341,8 +350,8 @@ def third_party_facts(view: ClauseView, own_names: frozenset[str]) -> list[Fact]
         s, _e = view.sentence_at(m.start())
         if m.start() == s or text[max(0, m.start() - 2) : m.start()] in (". ", "• "):
             continue  # sentence-initial capital says nothing
-        name = _CANONICAL[m.group(0).lower()]
-        if name not in seen:
+        name = _canonical_name(m.group(0))
+        if name is not None and name not in seen:
             seen.add(name)
             out.append(view.fact("third_party", {"name": name}, m.start(), m.end()))
     if view.has(_ENTITY_CUES) and _RECIPIENT_SUFFIX.search(text) and view.search(_SHARE):
