@@ -33,7 +33,6 @@ from reviews.checks.index import (
     LazyHits,
     PolicyIndex,
     build_index,
-    is_negated,
     rx,
 )
 from reviews.checks.outcome import distinct_at_least
@@ -100,7 +99,7 @@ _REGULATION_CONDITION = {
 def _found(index: PolicyIndex, pattern: re.Pattern[str], *, negatable: bool = True) -> LazyHits:
     """Lazy: a condition that only asks "is there one" stops the scan at the first hit."""
     hits = index.iter_hits(pattern)
-    return LazyHits(h for h in hits if not is_negated(h)) if negatable else LazyHits(hits)
+    return LazyHits(h for h in hits if not index.negated(h)) if negatable else LazyHits(hits)
 
 
 def _evidence(hits: Sequence[Hit], limit: int = 4) -> tuple[Evidence, ...]:

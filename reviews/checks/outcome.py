@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from policies.extraction.document import ClauseInput, Fact
 from reviews.catalogue import RequirementSpec
-from reviews.checks.index import Hit, LazyHits, PolicyIndex, is_negated
+from reviews.checks.index import Hit, LazyHits, PolicyIndex
 
 SATISFIED, PARTIAL, MISSING, NOT_APPLICABLE = "satisfied", "partial", "missing", "not_applicable"
 STATUSES = (SATISFIED, PARTIAL, MISSING, NOT_APPLICABLE)
@@ -42,11 +42,11 @@ def found(index: PolicyIndex, pattern: re.Pattern[str], *, negatable: bool = Tru
     """Hits outside tables of contents; with ``negatable``, drop those in a negated sentence.
     Lazy: a rule that reads ``[:2]`` or tests truth scans only as far as that."""
     hits = index.iter_hits(pattern)
-    return LazyHits(h for h in hits if not is_negated(h)) if negatable else LazyHits(hits)
+    return LazyHits(h for h in hits if not index.negated(h)) if negatable else LazyHits(hits)
 
 
 def negated(index: PolicyIndex, pattern: re.Pattern[str]) -> LazyHits:
-    return LazyHits(h for h in index.iter_hits(pattern) if is_negated(h))
+    return LazyHits(h for h in index.iter_hits(pattern) if index.negated(h))
 
 
 def fact_hits(

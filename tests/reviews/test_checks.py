@@ -645,3 +645,133 @@ def test_distinct_at_least_stops_reading_once_enough():
 
     assert distinct_at_least(values(), 2) and read == ["a", "a", "b"]
     assert not distinct_at_least(iter(["a", "a"]), 2)
+
+
+# --- fourth pass: whole needs, bulk leaf lookup, need programs, clause searches -----------------
+import functools  # noqa: E402
+import operator  # noqa: E402
+
+from reviews.checks import literals as L  # noqa: E402
+from reviews.checks.index import cue_pattern  # noqa: E402
+
+_TOKEN_TEXTS = [
+    "Our EU representative: Acme Ltd, 12 Main Street. E-mail dpo@acme.example.",
+    "We share personal information with service providers; do not track signals.",
+    "K-12 students under 13, and children\u2019s data (caf\u00e9 \u2013 na\u00efve \u0663).",
+    "Database metadata, unrelated words, datas and queue.",
+    "",
+]
+
+
+def _brute_bits(texts: list[str], leaf: tuple[str, str]) -> int:
+    """The clauses whose tokens (``\\w+`` runs of the lower-cased text) meet a leaf, by hand."""
+    mode, piece = leaf
+    out = 0
+    for i, text in enumerate(texts):
+        tokens = re.findall(r"\w+", text.lower())
+        hit = {
+            "exact": lambda t: t == piece,
+            "prefix": lambda t: t.startswith(piece),
+            "suffix": lambda t: t.endswith(piece),
+            "sub": lambda t: piece in t,
+            "digit": lambda t: any(ch.isdigit() for ch in t),
+        }[mode]
+        if any(hit(t) for t in tokens):
+            out |= 1 << i
+    return out
+
+
+def test_leaves_looked_up_in_bulk_equal_leaves_looked_up_alone():
+    leaves = [
+        ("exact", "eu"),
+        ("exact", "data"),
+        ("prefix", "data"),
+        ("suffix", "data"),
+        ("sub", "data"),
+        ("sub", "ue"),
+        ("prefix", "repr"),
+        ("suffix", "ers"),
+        ("digit", ""),
+        ("exact", "caf\u00e9"),
+        ("exact", "absent"),
+    ]
+    first = L.TokenIndex(_TOKEN_TEXTS)  # asks for each leaf once: looked up alone
+    for leaf in leaves:
+        assert first.bits(*leaf) == _brute_bits(_TOKEN_TEXTS, leaf), leaf
+    texts = list(reversed(_TOKEN_TEXTS))
+    second = L.TokenIndex(texts)  # now every leaf is known: all looked up in one pass
+    for leaf in leaves:
+        assert second.bits(*leaf) == _brute_bits(texts, leaf), leaf
+
+
+def _walk(tokens: L.TokenIndex, need: L.Need) -> int | None:
+    """The and/or tree evaluated node by node (what the compiled need programs replace)."""
+    if need is None:
+        return None
+    op, arg = need
+    if op not in ("and", "or"):
+        return tokens.bits(op, arg)
+    parts = [_walk(tokens, part) for part in arg]
+    if op == "or":
+        return None if None in parts else functools.reduce(operator.or_, parts, 0)
+    kept = [p for p in parts if p is not None]
+    return functools.reduce(operator.and_, kept) if kept else None
+
+
+def test_need_programs_equal_the_tree_walk():
+    tokens = L.TokenIndex(_TOKEN_TEXTS)
+    for pattern in _ALL_PATTERNS:
+        for whole in (False, True):
+            need = literal_need(lowered(pattern), whole=whole)
+            assert tokens.evaluate(need) == _walk(tokens, need), pattern.pattern
+
+
+def test_whole_needs_join_words_the_parser_cut_and_never_drop_a_matching_clause():
+    dnt = lowered(cue_pattern(["do not track", "DNT"]))
+    assert literal_need(dnt) is None  # "\bd(?:o\s+not...|nt\b)": both words were cut
+    assert literal_need(dnt, whole=True) == (
+        "or",
+        [("and", [("exact", "do"), ("exact", "not"), ("exact", "track")]), ("exact", "dnt")],
+    )
+    assert literal_need(lowered(P.K12), whole=True) is not None  # "K-12" needs a digit
+    text = "\n".join(t for t in _TOKEN_TEXTS if t) + "\nWe honour Do Not Track and DNT.\n"
+    index = build_index(text, simple_clauses(text), [])
+    tokens = L.TokenIndex([c.text for c in index.clauses])
+    matched = 0
+    for pattern in _ALL_PATTERNS + [dnt]:
+        low = lowered(pattern)
+        if L.may_span_clauses(low):
+            continue
+        bits = tokens.evaluate(literal_need(low, whole=True))
+        for pos, clause in enumerate(index.clauses):
+            if low.search(clause.text.lower()):
+                matched += 1
+                assert bits is None or bits >> pos & 1, (pattern.pattern, clause.text)
+    assert matched > 20  # the text exercises many of the patterns
+
+
+def test_may_span_clauses_needs_both_a_newline_and_a_nul():
+    assert not L.may_span_clauses(rx(r"\bdo\s+not\s+track\b"))  # \s: a newline, never a NUL
+    assert not L.may_span_clauses(rx(r"share[^.\n]{0,80}third"))  # a NUL, never a newline
+    assert L.may_span_clauses(rx(r"foo\W+bar"))
+    assert L.may_span_clauses(rx(r"a\s*[^.]b"))
+    assert L.may_span_clauses(re.compile(r"(a)x\1"))  # a backreference: unknown, so yes
+
+
+def test_clause_searches_run_in_place_unless_the_pattern_looks_before_its_start():
+    assert L.looks_before_start(rx(r"^\s*contents"))
+    assert L.looks_before_start(rx(r"(?<!not )sell"))
+    assert not L.looks_before_start(rx(r"\bsell\b(?=\W|$)"))
+    text = "Contents\nWe do not sell data.\nsell it. We sell data.\nNothing here."
+    index = build_index(text, simple_clauses(text), [])
+    for pattern in (
+        rx(r"^\s*contents"),
+        rx(r"(?<!not )sell"),
+        rx(r"\bsell\b(?=\W|$)"),
+        rx(r"data\.$"),
+        P.DISCLOSES,
+        P.EMAIL,
+    ):
+        for clause in index.clauses:
+            expected = pattern.search(clause.text) is not None
+            assert index.clause_has(pattern, clause) is expected, (pattern.pattern, clause.text)
