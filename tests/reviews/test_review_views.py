@@ -114,11 +114,15 @@ class TestActions:
 
     def test_reject_without_reason_is_refused_in_the_row(self, reviewer_client, review, version):
         finding = Finding.objects.filter(version=version).first()
-        html = reviewer_client.post(
+        response = reviewer_client.post(
             decide_url(review, finding), {"action": "reject", "lock_version": finding.lock_version}, headers=HX
-        ).content.decode()
+        )
+        html = response.content.decode()
         assert "Give a reason" in html
         assert FindingReview.objects.get(review=review, finding=finding).state == "undecided"
+        # A refused decision answers with the whole row, aimed at the row, not the decision part.
+        assert response["HX-Retarget"] == f"#finding-{finding.pk}"
+        assert html.lstrip().startswith(f'<li class="finding" id="finding-{finding.pk}"')
 
     def test_stale_form_is_refused_with_the_current_state(self, reviewer_client, review, version, reviewer):
         finding = Finding.objects.filter(version=version).first()
