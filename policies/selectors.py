@@ -107,14 +107,56 @@ class SectionView:
     clauses: list[ClauseView]
 
 
-def version_sections(*, version: PolicyVersion, category: str = "") -> list[SectionView]:
-    """The version's clauses grouped under their sections, in order (three queries)."""
+DOCUMENT_PAGE_SIZE = 100  # clauses per progressively loaded page of the policy page's document
+
+
+@dataclass(frozen=True)
+class DocumentPage:
+    """One page of a version's document: the clauses whose order falls in ``page`` (those of
+    the chosen category only, when filtered), grouped under their sections."""
+
+    page: int
+    pages: int
+    sections: list[SectionView]
+
+    @property
+    def later_pages(self) -> range:
+        return range(self.page + 1, self.pages)
+
+    @property
+    def size(self) -> int:
+        return DOCUMENT_PAGE_SIZE
+
+
+def version_document_page(
+    *, version: PolicyVersion, category: str = "", page: int = 0
+) -> DocumentPage:
+    """A page of the document by clause order, so that a long policy's page opens fast and the
+    rest loads as it scrolls into view (four queries, whatever the length)."""
+    total = Clause.objects.filter(version=version).count()
+    pages = max(1, -(-total // DOCUMENT_PAGE_SIZE))
+    page = min(max(0, page), pages - 1)
+    orders = (page * DOCUMENT_PAGE_SIZE, (page + 1) * DOCUMENT_PAGE_SIZE)
+    return DocumentPage(
+        page, pages, version_sections(version=version, category=category, orders=orders)
+    )
+
+
+def version_sections(
+    *, version: PolicyVersion, category: str = "", orders: tuple[int, int] | None = None
+) -> list[SectionView]:
+    """The version's clauses (those with ``orders[0] <= order < orders[1]`` when given) grouped
+    under their sections, in order (three queries)."""
     clauses = (
         Clause.objects.filter(version=version)
         .select_related("section")
-        .prefetch_related(Prefetch("predictions", queryset=Prediction.objects.order_by("-confidence")))
+        .prefetch_related(
+            Prefetch("predictions", queryset=Prediction.objects.order_by("-confidence"))
+        )
         .order_by("order")
     )
+    if orders is not None:
+        clauses = clauses.filter(order__gte=orders[0], order__lt=orders[1])
     if category:
         clauses = clauses.filter(predictions__label=category)
     grouped: list[SectionView] = []
@@ -174,13 +216,19 @@ def fact_text(kind: str, value) -> str:
         return str(value)
     if kind == "retention":
         days = value.get("period_days")
-        return f"{days} days" if days else ("vague: " if value.get("vague") else "") + value.get("text", "")[:80]
+        return (
+            f"{days} days"
+            if days
+            else ("vague: " if value.get("vague") else "") + value.get("text", "")[:80]
+        )
     if kind == "sale":
         return "says it sells" if value.get("sells") else "says it does not sell"
     if kind == "shares_for_ads":
         return "shares for advertising" if value.get("shares") else "does not share for advertising"
     if kind in ("dnt", "gpc"):
-        return {"honors": "honoured", "does_not_honor": "not honoured"}.get(value.get("stance"), "mentioned")
+        return {"honors": "honoured", "does_not_honor": "not honoured"}.get(
+            value.get("stance"), "mentioned"
+        )
     if kind == "children":
         parts = [value.get("statement", "").replace("_", " ")]
         if value.get("min_age"):
@@ -194,8 +242,24 @@ def fact_text(kind: str, value) -> str:
         return f"{countries} ({safeguards})"
     if kind == "last_updated":
         return value.get("date", "")
-    for key in ("name", "address", "number", "text", "url", "category", "purpose", "basis",
-                "right", "method", "statement", "measure", "notice", "source", "term", "date"):
+    for key in (
+        "name",
+        "address",
+        "number",
+        "text",
+        "url",
+        "category",
+        "purpose",
+        "basis",
+        "right",
+        "method",
+        "statement",
+        "measure",
+        "notice",
+        "source",
+        "term",
+        "date",
+    ):
         if value.get(key):
             return str(value[key]).replace("_", " ")
     return ", ".join(f"{k}: {v}" for k, v in value.items())
@@ -207,6 +271,7 @@ class FactItem:
     clause_id: int
     start: int
     end: int
+    order: int  # the clause's, to load its page of the document when the fact is clicked
 
 
 @dataclass(frozen=True)
@@ -220,7 +285,11 @@ def fact_groups(*, version: PolicyVersion) -> list[FactGroup]:
     """The version's facts grouped by kind in panel order; repeated values are shown once."""
     groups: dict[str, FactGroup] = {}
     seen: set[tuple[str, str]] = set()
-    for fact in version.facts.order_by("start"):
+    for fact in (
+        version.facts.select_related("clause")
+        .only("kind", "value", "start", "end", "clause_id", "clause__order")
+        .order_by("start")
+    ):
         if fact.kind in _HIDDEN_FACTS:
             continue
         text = fact_text(fact.kind, fact.value)
@@ -228,11 +297,14 @@ def fact_groups(*, version: PolicyVersion) -> list[FactGroup]:
             continue
         seen.add((fact.kind, text.lower()))
         group = groups.setdefault(
-            fact.kind, FactGroup(fact.kind, FACT_LABELS.get(fact.kind, fact.kind.replace("_", " ")), [])
+            fact.kind,
+            FactGroup(fact.kind, FACT_LABELS.get(fact.kind, fact.kind.replace("_", " ")), []),
         )
-        group.items.append(FactItem(text, fact.clause_id, fact.start, fact.end))
+        group.items.append(FactItem(text, fact.clause_id, fact.start, fact.end, fact.clause.order))
     order = list(FACT_LABELS)
-    return sorted(groups.values(), key=lambda g: order.index(g.kind) if g.kind in order else len(order))
+    return sorted(
+        groups.values(), key=lambda g: order.index(g.kind) if g.kind in order else len(order)
+    )
 
 
 def version_export(*, version: PolicyVersion) -> dict:
@@ -244,7 +316,9 @@ def version_export(*, version: PolicyVersion) -> dict:
     text = version.text
     clauses = (
         Clause.objects.filter(version=version)
-        .prefetch_related(Prefetch("predictions", queryset=Prediction.objects.order_by("-confidence")))
+        .prefetch_related(
+            Prefetch("predictions", queryset=Prediction.objects.order_by("-confidence"))
+        )
         .order_by("order")
     )
     stored = [

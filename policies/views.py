@@ -83,7 +83,9 @@ def policy_detail(request: HtmxHttpRequest, policy_id: int) -> HttpResponse:
     latest = selectors.versions_of(policy=policy).first()
     if latest is None:
         return render(request, "policies/policy_empty.html", {"policy": policy})
-    return _version_page(request, selectors.version_get_for_user(user=request.user, version_id=latest.pk))
+    return _version_page(
+        request, selectors.version_get_for_user(user=request.user, version_id=latest.pk)
+    )
 
 
 @require_GET
@@ -94,21 +96,34 @@ def version_detail(request: HtmxHttpRequest, version_id: int) -> HttpResponse:
 
 
 def _version_page(request: HtmxHttpRequest, version: PolicyVersion) -> HttpResponse:
+    """The version page; its document loads a page of clauses at a time (``?page=N``, htmx,
+    as each placeholder scrolls into view), filtered by ``?category=``."""
     category = request.GET.get("category", "")
     if category not in CATEGORIES:
         category = ""
+    try:
+        page = int(request.GET.get("page", "0"))
+    except ValueError:
+        page = 0
+    document = selectors.version_document_page(version=version, category=category, page=page)
+    template = "policies/version_detail.html"
+    if request.htmx and request.GET.get("page") is not None:
+        return render(
+            request,
+            template + "#document-page",
+            {"version": version, "document": document, "category": category},
+        )
     context = {
         "policy": version.policy,
         "version": version,
         "versions": selectors.versions_of(policy=version.policy),
         "run": selectors.latest_run(version=version),
-        "sections": selectors.version_sections(version=version, category=category),
+        "document": document,
         "fact_groups": selectors.fact_groups(version=version),
         "legend": [(name, selectors.category_slug(name)) for name in CATEGORIES],
         "categories": CATEGORIES,
         "category": category,
     }
-    template = "policies/version_detail.html"
     if request.htmx and request.htmx.target == "clause-list":
         template += "#clause-list"
     return render(request, template, context)

@@ -261,3 +261,54 @@ class TestViewerRole:
         ExtractionRun.objects.filter(pk=run.pk).update(status=ExtractionRun.Status.FAILED)
         assert viewer_client.post(reverse("policies:run_retry", args=[run.pk])).status_code == 403
         assert processed.runs.count() == 1
+
+
+class TestDocumentPages:
+    """The policy page's document loads a page of clauses at a time (like the review page)."""
+
+    @pytest.fixture
+    def long_version(self, team, reviewer):
+        from reviews.benchmarks import make_synthetic_version
+
+        return make_synthetic_version(team=team, clauses=250, findings=0, by=reviewer)
+
+    def url(self, version):
+        return reverse("policies:version_detail", args=[version.pk])
+
+    def test_first_page_and_placeholders_for_the_rest(self, reviewer_client, long_version):
+        body = reviewer_client.get(self.url(long_version)).content.decode()
+        assert "(99)" in body and "(100)" not in body  # clauses 0-99 only
+        assert 'id="doc-page-1"' in body and 'id="doc-page-2"' in body and 'id="doc-page-3"' not in body
+        assert f'{self.url(long_version)}?page=2"' in body and 'hx-trigger="revealed, load-page"' in body
+
+    def test_a_later_page_is_a_fragment_of_its_clauses(self, reviewer_client, long_version):
+        body = reviewer_client.get(self.url(long_version), {"page": 2}, headers=HX).content.decode()
+        assert body.lstrip().startswith('<div class="document-page" id="doc-page-2"')
+        assert "(201)" in body and "(249)" in body and "(199)" not in body and "<html" not in body
+
+    def test_pages_keep_the_category_filter(self, reviewer_client, long_version):
+        data = {"page": 1, "category": "Data Retention"}
+        body = reviewer_client.get(self.url(long_version), data, headers=HX).content.decode()
+        # Synthetic clause i is labelled Data Retention when i % 3 == 2.
+        assert "(101)" in body and "(102)" not in body and "(100)" not in body
+        first = reviewer_client.get(self.url(long_version), {"category": "Data Retention"}).content.decode()
+        assert "page=1&amp;category=Data%20Retention" in first
+
+    def test_facts_know_their_clause_order(self, reviewer_client, long_version):
+        body = reviewer_client.get(self.url(long_version)).content.decode()
+        assert 'class="evidence-link fact"' in body and 'data-order="' in body
+
+    def test_queries_do_not_grow_with_the_document(self, reviewer_client, team, reviewer):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from reviews.benchmarks import make_synthetic_version
+
+        counts = []
+        for n in (30, 300):
+            version = make_synthetic_version(team=team, clauses=n, findings=0, by=reviewer)
+            reviewer_client.get(self.url(version))  # warm the session and caches
+            with CaptureQueriesContext(connection) as ctx:
+                reviewer_client.get(self.url(version))
+            counts.append(len(ctx.captured_queries))
+        assert counts[0] == counts[1]
