@@ -279,7 +279,7 @@ class TestDocumentPages:
         body = reviewer_client.get(self.url(long_version)).content.decode()
         assert "(99)" in body and "(100)" not in body  # clauses 0-99 only
         assert 'id="doc-page-1"' in body and 'id="doc-page-2"' in body and 'id="doc-page-3"' not in body
-        assert f'{self.url(long_version)}?page=2"' in body and 'hx-trigger="revealed, load-page"' in body
+        assert f'{self.url(long_version)}?page=2"' in body and 'hx-trigger="intersect once, load-page"' in body
 
     def test_a_later_page_is_a_fragment_of_its_clauses(self, reviewer_client, long_version):
         body = reviewer_client.get(self.url(long_version), {"page": 2}, headers=HX).content.decode()
