@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from policies.extraction import pipeline, readers
+from policies.extraction.document import ReadResult
 from reviews import catalogue, checks, scope
 
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "policies" / "samples"
@@ -29,13 +30,36 @@ def bare_split(text: str) -> int:
     return len(_SENTENCE.split(text))
 
 
+def sample_reads() -> list[ReadResult]:
+    """The bundled sample policies, each read by its own reader."""
+    return [
+        readers.read_document(path.read_bytes(), path.name)
+        for path in sorted(SAMPLES_DIR.iterdir())
+        if path.suffix.lower() in {".txt", ".md", ".html", ".pdf", ".docx"}
+    ]
+
+
 def sample_text() -> str:
-    """The bundled sample policies' text, each read by its own reader."""
-    texts = []
-    for path in sorted(SAMPLES_DIR.iterdir()):
-        if path.suffix.lower() in {".txt", ".md", ".html", ".pdf", ".docx"}:
-            texts.append(readers.read_document(path.read_bytes(), path.name).text)
-    return "\n\n".join(texts)
+    return "\n\n".join(read.text for read in sample_reads())
+
+
+def checks_ms_per_policy(reads: list[ReadResult], *, rounds: int = 21) -> list[float]:
+    """CPU milliseconds of scope + checks for each policy (reading, segmenting with the
+    reader's structure, classifying and facts done once before), the minimum of ``rounds``
+    runs: what the checks add to one policy's processing."""
+    requirements = catalogue.load_catalogue()
+    inputs = []
+    for read in reads:
+        analysis = pipeline.analyse_text(read.text, read.blocks)
+        inputs.append((read.text, analysis.clauses, analysis.facts))
+    best = [float("inf")] * len(inputs)
+    for _ in range(rounds):
+        for i, (text, clauses, facts) in enumerate(inputs):
+            start = time.process_time()
+            index = checks.build_index(text, clauses, facts)
+            checks.evaluate_index(requirements, index, scope.detect_scope_from_index(index))
+            best[i] = min(best[i], time.process_time() - start)
+    return [t * 1000 for t in best]
 
 
 def corpus_of_size(seed: str, size: int) -> str:
@@ -77,12 +101,16 @@ class ExtractionFigures:
     pipeline_vs_split: float
     growth_16x: float
     clauses_per_second: float
+    checks_ms: tuple[float, ...] = ()
 
     def as_json(self) -> dict:
         return {
             "pipeline_vs_split": round(self.pipeline_vs_split, 2),
             "growth_16x": round(self.growth_16x, 3),
             "clauses_per_second": round(self.clauses_per_second),
+            "checks_ms_per_policy_mean": round(statistics.mean(self.checks_ms), 2) if self.checks_ms else None,
+            "checks_ms_per_policy_max": round(max(self.checks_ms), 2) if self.checks_ms else None,
+            "policies": len(self.checks_ms),
             "bytes": self.bytes,
             "rounds": self.rounds,
             "pipeline_seconds_median": round(self.pipeline_seconds, 4),
@@ -90,7 +118,11 @@ class ExtractionFigures:
         }
 
 
-def measure_extraction(*, seed: str, size: int, rounds: int) -> ExtractionFigures:
+def measure_extraction(
+    *, seed: str, size: int, rounds: int, policies: list[ReadResult] | None = None
+) -> ExtractionFigures:
+    """The pipeline against the bare split on ``seed`` repeated to ``size``, the growth from
+    1x to 16x, and (for each of ``policies``) what scope + checks add per policy."""
     full = FullPipeline()
     full(seed[:20000])  # warm up: model load, regex compilation
     text = corpus_of_size(seed, size)
@@ -116,6 +148,7 @@ def measure_extraction(*, seed: str, size: int, rounds: int) -> ExtractionFigure
         pipeline_vs_split=statistics.median(ratios),
         growth_16x=statistics.median(growth),
         clauses_per_second=statistics.median(clause_rates),
+        checks_ms=tuple(checks_ms_per_policy(policies)) if policies else (),
     )
 
 

@@ -30,3 +30,6 @@ def test_extraction_benchmark_prints_its_figures():
     figures = run("extraction", "--size", "40000", "--rounds", "1")
     assert set(figures) >= {"pipeline_vs_split", "growth_16x", "clauses_per_second"}
     assert figures["pipeline_vs_split"] > 1 and figures["clauses_per_second"] > 0
+    # What the checks add per policy, over each bundled sample.
+    assert figures["policies"] == 6
+    assert 0 < figures["checks_ms_per_policy_mean"] <= figures["checks_ms_per_policy_max"]
