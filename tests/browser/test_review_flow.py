@@ -142,7 +142,11 @@ def test_import_review_approve_and_download_the_report(worker, live_server, brow
     shot(page, "07-tagged-clause")
 
     # Decide the rest (non-gaps in one go, gaps one by one) and submit.
+    # Mark the findings pane, so we wait until the answer has replaced it (clicking a row of
+    # the old pane while the swap is in flight would post from a row about to be removed).
+    page.evaluate("document.getElementById('findings-pane').dataset.old = 'yes'")
     page.click("button:has-text('Approve undecided non-gaps')")
+    page.wait_for_selector("#findings-pane:not([data-old])")
     page.wait_for_load_state("networkidle")
     while page.locator("li.finding:has(> [data-state=undecided]) button.act-approve").count():
         row = page.locator("li.finding:has(> [data-state=undecided])").first
