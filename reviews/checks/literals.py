@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from re import _constants as C, _parser as sre_parse  # stable since 3.11; no public equivalent
 
+from policies.extraction.facts.prefilter import top_level_alternatives
+
 _WORD_RUN = re.compile(r"[a-z0-9_]+")
 # Characters that separate tokens: ASCII that ``\w`` does not match. Non-ASCII stays inside
 # tokens, so a gate word (ASCII word characters only) always lies inside one token.
@@ -505,34 +507,6 @@ def anchor_keys(anchors: tuple[str, ...]) -> tuple[str | None, ...]:
     return tuple(leaf and _key(leaf) for leaf in map(anchor_leaf, anchors))
 
 
-def _top_alternatives(source: str) -> list[str]:
-    """The pattern source split at its top-level ``|`` (not inside groups, classes or escapes)."""
-    parts, depth, start, in_class, i = [], 0, 0, False, 0
-    while i < len(source):
-        ch = source[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            i += 2 if source.startswith("^", i + 1) else 1
-            if source.startswith("]", i):  # "[]...]" and "[^]...]": a literal "]"
-                i += 1
-            continue
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(source[start:i])
-            start = i + 1
-        i += 1
-    parts.append(source[start:])
-    return parts
-
-
 _LOOKS_OUTSIDE: dict[re.Pattern[str], bool] = {}
 _CONTAINERS = (
     C.SUBPATTERN,
@@ -617,7 +591,7 @@ _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 def _mixed_plan(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], re.Pattern[str]] | None:
     if _BACKREFERENCE.search(pattern.pattern):
         return None  # group numbers change when alternatives are compiled apart
-    parts = _top_alternatives(pattern.pattern)
+    parts = top_level_alternatives(pattern.pattern)
     literals: list[str] = []
     rest: list[str] = []
     for part in parts:

@@ -21,9 +21,9 @@ _LETTERS = re.compile(r"[a-z]{3,}")
 
 
 def top_level_alternatives(source: str) -> list[str]:
-    """The alternatives of ``source`` at group depth 0 (``a|(b|c)|d`` -> ``a``, ``(b|c)``, ``d``)."""
-    parts, depth, start, i = [], 0, 0, 0
-    in_class = False
+    """The alternatives of ``source`` at group depth 0 (``a|(b|c)|d`` -> ``a``, ``(b|c)``, ``d``):
+    not split inside groups, character classes or escapes. (Also used by the check engine.)"""
+    parts, depth, start, in_class, i = [], 0, 0, False, 0
     while i < len(source):
         ch = source[i]
         if ch == "\\":
@@ -33,6 +33,10 @@ def top_level_alternatives(source: str) -> list[str]:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
+            i += 2 if source.startswith("^", i + 1) else 1
+            if source.startswith("]", i):  # "[]...]" and "[^]...]": a literal "]"
+                i += 1
+            continue
         elif ch == "(":
             depth += 1
         elif ch == ")":
